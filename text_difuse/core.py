@@ -13,13 +13,14 @@ __all__ = ['Registry', 'pick_device', 'as_rng', 'torch_generator']
 
 # %% ../nbs/00_core.ipynb
 class Registry:
-    "A named table of interchangeable parts, filled with `@registry.register(name, **meta)`."
+    "A named table of interchangeable parts, filled with `@registry.register(name, **meta)`; re-running the same definition (same qualified name, e.g. a notebook cell and its exported module) replaces it."
     def __init__(self, kind: str): self.kind, self._items, self._meta = kind, {}, {}
     def register(self, name: str | None = None, **meta) -> Callable:
         "Decorator that adds `fn` under `name` (default: its `__name__`) with optional metadata."
         def deco(fn):
             key = name or fn.__name__
-            if key in self._items and self._items[key] is not fn:
+            old = self._items.get(key)
+            if old is not None and getattr(old, '__qualname__', None) != getattr(fn, '__qualname__', None):
                 raise KeyError(f"{self.kind} {key!r} is already registered")
             self._items[key], self._meta[key] = fn, dict(meta)
             return fn
