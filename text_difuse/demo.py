@@ -13,7 +13,7 @@ from .io import read_image, write_image, check_same_size, luma
 from .cli import command, arg
 
 # %% auto 0
-__all__ = ['FUSION_METHODS_DEMO', 'synthetic_pair', 'run_demo', 'demo_cmd']
+__all__ = ['FUSION_METHODS_DEMO', 'synthetic_pair', 'run_demo', 'diffusion_results', 'demo_cmd']
 
 # %% ../nbs/90_demo.ipynb
 def synthetic_pair(h: int = 240, w: int = 320, seed=0):
@@ -62,7 +62,7 @@ def synthetic_pair(h: int = 240, w: int = 320, seed=0):
 # %% ../nbs/90_demo.ipynb
 FUSION_METHODS_DEMO = ("mean", "max", "laplacian", "gff")
 
-def run_demo(out="demo_out", a=None, b=None, severity: float = 0.5, seed: int = 0, methods=FUSION_METHODS_DEMO, figure=True) -> dict:
+def run_demo(out="demo_out", a=None, b=None, severity: float = 0.5, seed: int = 0, methods=FUSION_METHODS_DEMO, figure=True, steps: int = 10) -> dict:
     "Degrade a pair (default: `synthetic_pair`), fuse it every way available, score, and save images + figure into `out`."
     from text_difuse.degrade import degrade_protocol
     from text_difuse.baselines import fuse_pair, pre_enhance
@@ -80,22 +80,32 @@ def run_demo(out="demo_out", a=None, b=None, severity: float = 0.5, seed: int = 
         t0 = time.perf_counter(); images[f"{m}_raw"] = fuse_pair(d_ir, d_vis, m)
         images[f"{m}_pre"] = fuse_pair(pre_enhance(d_ir), pre_enhance(d_vis), m)
         timings[m] = time.perf_counter() - t0
-    for k in _diffusion_fusers():
-        t0 = time.perf_counter(); images[k[0]] = k[1](d_ir, d_vis, seed); timings[k[0]] = time.perf_counter() - t0
-    scores = {k: fusion_metrics(ir, vis, v) for k, v in images.items() if k not in ("infrared", "visible", "infrared_degraded", "visible_degraded")}
+    t0 = time.perf_counter(); diff = diffusion_results(d_ir, d_vis, seed, steps); timings["diffusion"] = time.perf_counter() - t0
+    images.update(diff)
+    sources = ("infrared", "visible", "infrared_degraded", "visible_degraded", "infrared_restored", "visible_restored")
+    scores = {k: fusion_metrics(ir, vis, v) for k, v in images.items() if k not in sources}
+    from text_difuse.metrics import psnr
+    restoration = {k: {"psnr_degraded": psnr(d, c), **({"psnr_restored": psnr(images[k + "_restored"], c)} if k + "_restored" in images else {})}
+                   for k, c, d in (("infrared", ir, d_ir), ("visible", vis, d_vis))}
     for k, v in images.items(): write_image(out / f"{k}.png", v)
-    report = {"source": source, "severity": severity, "seed": seed, "metrics_against_clean_sources": scores, "seconds": timings}
+    report = {"source": source, "severity": severity, "seed": seed, "steps": steps, "restoration_psnr_db": restoration,
+              "metrics_against_clean_sources": scores, "seconds": timings}
     (out / "metrics.json").write_text(json.dumps(report, indent=1))
     if figure: _figure(images, scores, out / "demo.png")
     return report
 
-def _diffusion_fusers():
-    "Diffusion fusion entries for the demo, present once the shipped weights exist (issue: FCM fusion)."
-    try:
-        from text_difuse.fuse import demo_fuser
-    except ImportError: return []
-    f = demo_fuser()
-    return [] if f is None else [f]
+def diffusion_results(d_ir, d_vis, seed: int = 0, steps: int = 10) -> dict:
+    "The shipped diffusion weights on the degraded pair: both sources restored, their GFF fusion, and the FCM fusion when its weights ship ({} without weights)."
+    from text_difuse.restore import Restorer, PRETRAINED, WEIGHTS_DIR
+    from text_difuse.baselines import fuse_pair
+    if not PRETRAINED["compact"].exists(): return {}
+    r = Restorer.from_pretrained("compact")
+    out = {"infrared_restored": r.restore(d_ir, steps=steps, seed=seed), "visible_restored": r.restore(d_vis, steps=steps, seed=seed)}
+    out["restored_gff"] = fuse_pair(out["infrared_restored"], out["visible_restored"], "gff")
+    if (WEIGHTS_DIR / "fcm_ivif.pt").exists():
+        from text_difuse.fuse import Fuser
+        out["text_difuse_fcm"] = Fuser.from_pretrained("ivif", restorer=r).fuse(d_ir, d_vis, steps=steps, seed=seed)
+    return out
 
 def _figure(images: dict, scores: dict, path):
     import matplotlib; import matplotlib.pyplot as plt
@@ -112,9 +122,11 @@ def _figure(images: dict, scores: dict, path):
 @command("demo", "Degrade, restore and fuse a pair (default: a synthetic scene) and write images, metrics and a figure.",
          arg("--a", help="infrared/grey source (optional)"), arg("--b", help="visible source (optional)"),
          arg("--out", default="demo_out", help="output folder"), arg("--severity", type=float, default=0.5),
-         arg("--seed", type=int, default=0))
+         arg("--seed", type=int, default=0), arg("--steps", type=int, default=10, help="diffusion sampling steps"))
 def demo_cmd(ns):
-    rep = run_demo(ns.out, ns.a, ns.b, ns.severity, ns.seed)
+    rep = run_demo(ns.out, ns.a, ns.b, ns.severity, ns.seed, steps=ns.steps)
+    for k, v in rep["restoration_psnr_db"].items():
+        print(f"{k}: PSNR degraded {v['psnr_degraded']:.2f} dB" + (f", restored {v['psnr_restored']:.2f} dB" if "psnr_restored" in v else " (no restorer weights installed)"))
     rows = sorted(rep["metrics_against_clean_sources"].items(), key=lambda kv: -kv[1]["VIF"])
     print(f"source: {rep['source']} (severity {ns.severity})\n{'image':24s}  EN     AG     SD     SCD    VIF")
     for k, s in rows: print(f"{k:24s} {s['EN']:5.2f} {s['AG']:6.2f} {s['SD']:6.2f} {s['SCD']:6.2f} {s['VIF']:6.3f}")
