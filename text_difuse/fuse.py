@@ -44,8 +44,9 @@ def fused_denoiser(restorer: Restorer, fcm: nn.Module, cond_a: torch.Tensor, con
         with torch.autocast(dev.type, dtype=torch.bfloat16, enabled=restorer.bf16):
             f = model.encoder(torch.cat([x_t, x_t], 0).contiguous(memory_format=fmt), conds, torch.cat([t, t], 0))
             fa, fb = split_features(f)
+            model_fn.features = (fa, fb)   # kept for per-step hooks (re-modulation adapts the FCM on them)
             return model.decoder(fcm(fa, fb)).float()
-    model_fn.pred_type = restorer.pred_type
+    model_fn.pred_type, model_fn.features = restorer.pred_type, None
     return model_fn
 
 # %% ../nbs/21_fuse.ipynb
@@ -70,8 +71,8 @@ class Fuser:
         return cls(r, fcm, task)
 
     def fuse(self, a: np.ndarray, b: np.ndarray, steps: int = 25, seed: int | None = 0, method: str = "mean",
-             hooks: Sequence[Callable] = (), progress: bool = False) -> np.ndarray:
-        "Fuse `a` (grey; RGB is reduced to luma) and `b` (grey or RGB), float [0,1] or uint8; returns float32 [0,1]."
+             hooks: Sequence[Callable] = (), progress: bool = False, hook_factory: Callable | None = None) -> np.ndarray:
+        "Fuse `a` (grey; RGB -> luma) and `b` (grey/RGB), float [0,1] or uint8, to float32 [0,1]; `hook_factory(model_fn, padded_shape)` adds a per-image hook."
         a, b = np.asarray(a), np.asarray(b)
         for name, x in (("a", a), ("b", b)):
             if not (x.ndim == 2 or (x.ndim == 3 and x.shape[-1] == 3)):
@@ -83,9 +84,10 @@ class Fuser:
         cb, _ = pad_to_multiple(image_tensor(b, dev), self.restorer.multiple)
         g = torch_generator(seed, dev.type)
         x_T = torch.randn(ca.shape, generator=g, device=dev)
-        with torch.inference_mode():
-            x = sample(fused_denoiser(self.restorer, self.fcm, ca, cb), self.restorer.schedule, x_T, steps=steps,
-                       method=method, generator=g, hooks=hooks, progress=progress)
+        model_fn = fused_denoiser(self.restorer, self.fcm, ca, cb)
+        hooks = list(hooks) + ([hook_factory(model_fn, tuple(ca.shape))] if hook_factory else [])
+        with torch.no_grad():   # not inference_mode: hooks may differentiate through the decoder
+            x = sample(model_fn, self.restorer.schedule, x_T, steps=steps, method=method, generator=g, hooks=hooks, progress=progress)
         return from_model(crop_to(x, hw)[0].permute(1, 2, 0).float().cpu().numpy(), grey=b.ndim == 2)
 
 # %% ../nbs/21_fuse.ipynb

@@ -26,6 +26,7 @@ class Step:
     mean: torch.Tensor
     x_prev: torch.Tensor
     noise: torch.Tensor | float = 0.0   # what was added to `mean` to get `x_prev`
+    schedule: Schedule | None = None     # the (respaced) schedule `i` indexes, for hooks that recompute means
 
 SAMPLERS = Registry("sampler")
 
@@ -71,7 +72,7 @@ def sample(model_fn: Callable, schedule: Schedule, x_T: torch.Tensor | Sequence[
         x0 = schedule.pred_x0(x, i, out, pred_type)
         if clip: x0 = x0.clamp(-1, 1)
         mean, noise = rule(schedule, i, x, x0, eta, generator)
-        step = Step(i, t, x, out, x0, mean, mean + noise if torch.is_tensor(noise) else mean, noise)
+        step = Step(i, t, x, out, x0, mean, mean + noise if torch.is_tensor(noise) else mean, noise, schedule)
         for hook in hooks:
             before = step
             step = hook(step) or step
