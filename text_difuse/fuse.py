@@ -121,24 +121,35 @@ def load_fcm(path, restorer: Restorer) -> tuple[FusionControlModule, dict]:
     return fcm, m
 
 # %% ../nbs/21_fuse.ipynb
-@command("fuse", "Fuse an infrared/visible or medical pair (or two folders) with the diffusion model and the FCM",
+@command("fuse", "Fuse an infrared/visible or medical pair (or two folders) with the diffusion model and the FCM; --text re-modulates the named objects",
          arg("--a", help="infrared / MRI image"), arg("--b", help="visible / CT / PET / SPECT image"),
          arg("--a-dir", help="folder of a images (pairs matched by file name)"), arg("--b-dir", help="folder of b images"),
-         arg("-o", "--out", required=True, help="output image (pair) or folder (folders)"),
+         arg("-o", "--out", required=True, help="output image (pair) or folder (folders); with --text: a folder"),
          arg("--task", default="ivif", help="ivif or medical"), arg("--steps", type=int, default=25), arg("--seed", type=int, default=0),
          arg("--rule", default="pretrained", help="pretrained (shipped FCM), a FCM weights file, or mean / max"),
-         arg("--weights", default="compact", help="restorer weights (name or file)"))
+         arg("--weights", default="compact", help="restorer weights (name or file)"),
+         arg("--text", default=None, help='prompt naming objects to make salient, e.g. "people, cars"'),
+         arg("--locator", default="yolo", help="object locator for --text: yolo (shipped), owlvit, owlvit-sam"),
+         arg("--modulation", default="fcm", help="re-modulation method: fcm (paper: adapt the FCM per step) or unsharp"))
 def fuse_cmd(ns):
     TASKS[ns.task]
     if bool(ns.a) == bool(ns.a_dir) or bool(ns.a) != bool(ns.b) or bool(ns.a_dir) != bool(ns.b_dir):
         raise ValueError("give either --a and --b (one pair) or --a-dir and --b-dir (folders)")
     fu = Fuser.from_pretrained(ns.task, ns.rule, ns.weights)
-    if ns.a:
-        write_image(ns.out, fu.fuse(read_image(ns.a, "L"), read_image(ns.b), ns.steps, ns.seed)); print(f"wrote {ns.out}"); return
-    from text_difuse.data import match_folders
-    pairs, problems = match_folders(ns.a_dir, ns.b_dir)
-    for p in problems: print(f"skipped: {p}")
-    out = Path(ns.out); out.mkdir(parents=True, exist_ok=True)
-    for name, pa, pb in tqdm(pairs, desc="fuse"):
-        write_image(out / f"{name}.png", fu.fuse(read_image(pa, "L"), read_image(pb), ns.steps, ns.seed))
-    print(f"wrote {len(pairs)} fused images to {out}")
+    if ns.a_dir:
+        from text_difuse.data import match_folders
+        pairs, problems = match_folders(ns.a_dir, ns.b_dir)
+        for p in problems: print(f"skipped: {p}")
+    else: pairs = [(Path(ns.b).stem, ns.a, ns.b)]
+    out = Path(ns.out)
+    for name, pa, pb in tqdm(pairs, desc="fuse", disable=len(pairs) == 1):
+        a, b = read_image(pa, "L"), read_image(pb)
+        if ns.text is None:
+            dest = out / f"{name}.png" if ns.a_dir else out
+            write_image(dest, fu.fuse(a, b, ns.steps, ns.seed)); continue
+        from text_difuse.locate import prompt_mask
+        from text_difuse.remodulate import remodulated_fusion
+        mask = prompt_mask(a, b, ns.text, locator=ns.locator)
+        res = remodulated_fusion(fu, a, b, mask, ns.steps, ns.seed, method=ns.modulation)
+        for k in ("base", "modulated", "mask"): write_image(out / f"{name}_{k}.png", res[k])
+    print(f"wrote {len(pairs) * (3 if ns.text else 1)} image(s) to {out}")
