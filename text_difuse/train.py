@@ -165,6 +165,7 @@ class TrainConfig:
     log_every: int = 10
     max_minutes: float | None = None
     resume: bool = True
+    init: str | None = None                         # warm start from exported weights (no OUT/last.pt yet)
     bf16: bool = True
     channels_last: bool = False
     threads: int | None = None
@@ -238,7 +239,15 @@ def train_restore(cfg: TrainConfig, pool: list[PoolImage] | None = None) -> dict
             raise ValueError(f"checkpoint {ckpt_path} has a different network ({ck['unet']}) than asked ({ucfg.to_dict()}); use another --out or resume=False")
         model.load_state_dict(ck["model"]); ema.load_state_dict(ck["ema"]); opt.load_state_dict(ck["opt"])
         step, wall, recent = ck["step"], ck["wall_s"], ck.get("loss", float("nan"))
-    elif log_path.exists(): log_path.unlink()
+    else:
+        if log_path.exists(): log_path.unlink()
+        if cfg.init:   # a fresh machine with only the shipped fp16 weights: continue from them (optimizer restarts)
+            from text_difuse.restore import load_weights
+            ck, man = load_weights(cfg.init)
+            if ck["unet"] != ucfg.to_dict(): raise ValueError(f"--init {cfg.init} has a different network ({ck['unet']}) than asked")
+            sd = {k: v.float() for k, v in ck["state_dict"].items()}
+            model.load_state_dict(sd); ema.load_state_dict(sd)
+            step, wall, recent = int(man.get("iterations", 0)), float(man.get("wall_time_s", 0.0)), float("nan")
     rows = _read_log(log_path, step)
     with open(log_path, "w", newline="") as f:
         wr = csv.DictWriter(f, LOG_FIELDS); wr.writeheader(); wr.writerows(rows)
@@ -338,6 +347,7 @@ def export_weights(ckpt, out_path, dtype=torch.float16) -> dict:
          arg("--lr", type=float, default=3e-4),
          arg("--max-minutes", type=float, default=None, help="stop cleanly (with a checkpoint) after this much time"),
          arg("--resume", action="store_true", help="continue from OUT/last.pt if it exists"),
+         arg("--init", default=None, help="without OUT/last.pt: start from exported weights (e.g. text_difuse/weights/restore_compact.pt) at their iteration count"),
          arg("--data-root", default=None, help="data root (default: $TEXT_DIFUSE_DATA)"),
          arg("--seed", type=int, default=0), arg("--ckpt-every", type=int, default=200),
          arg("--threads", type=int, default=None, help="torch CPU threads"),
@@ -347,7 +357,7 @@ def export_weights(ckpt, out_path, dtype=torch.float16) -> dict:
          arg("--export", default=None, help="after training, export the EMA weights to this .pt file"))
 def train_restore_cmd(ns):
     cfg = TrainConfig(out=ns.out, preset=ns.preset, iters=ns.iters, batch=ns.batch, crop=ns.crop, lr=ns.lr,
-                      max_minutes=ns.max_minutes, resume=ns.resume, data_root=ns.data_root, seed=ns.seed,
+                      max_minutes=ns.max_minutes, resume=ns.resume, init=ns.init, data_root=ns.data_root, seed=ns.seed,
                       ckpt_every=ns.ckpt_every, threads=ns.threads, bf16=not ns.no_bf16, pred_type=ns.pred_type,
                       weights=json.loads(ns.weights) if ns.weights else dict(DEFAULT_WEIGHTS))
     r = train_restore(cfg)
