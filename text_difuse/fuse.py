@@ -16,7 +16,7 @@ from .cli import command, arg
 from .io import read_image, write_image, check_same_size, IMAGE_EXTS
 from .unet import Features, image_tensor, from_model, pad_to_multiple, crop_to
 from .sampler import sample
-from .restore import Restorer, WEIGHTS_DIR
+from .restore import Restorer, TiledDenoiser, WEIGHTS_DIR
 from .fcm import FusionControlModule, FUSION_RULES
 from .train import sha256_file, atomic_save
 
@@ -71,8 +71,9 @@ class Fuser:
         return cls(r, fcm, task)
 
     def fuse(self, a: np.ndarray, b: np.ndarray, steps: int = 25, seed: int | None = 0, method: str = "mean",
-             hooks: Sequence[Callable] = (), progress: bool = False, hook_factory: Callable | None = None) -> np.ndarray:
-        "Fuse `a` (grey; RGB -> luma) and `b` (grey/RGB), float [0,1] or uint8, to float32 [0,1]; `hook_factory(model_fn, padded_shape)` adds a per-image hook."
+             hooks: Sequence[Callable] = (), progress: bool = False, hook_factory: Callable | None = None,
+             tile: int | tuple | None = 256, overlap: int = 64) -> np.ndarray:
+        "Fuse `a` (grey; RGB -> luma) and `b` (grey/RGB), float [0,1] or uint8, to float32 [0,1] in `tile` windows (None: whole); `hook_factory(model_fn, padded_shape)` adds a per-image hook."
         a, b = np.asarray(a), np.asarray(b)
         for name, x in (("a", a), ("b", b)):
             if not (x.ndim == 2 or (x.ndim == 3 and x.shape[-1] == 3)):
@@ -84,7 +85,8 @@ class Fuser:
         cb, _ = pad_to_multiple(image_tensor(b, dev), self.restorer.multiple)
         g = torch_generator(seed, dev.type)
         x_T = torch.randn(ca.shape, generator=g, device=dev)
-        model_fn = fused_denoiser(self.restorer, self.fcm, ca, cb)
+        model_fn = TiledDenoiser(lambda w: fused_denoiser(self.restorer, self.fcm, ca[..., w[0], w[1]], cb[..., w[0], w[1]]),
+                                 tuple(ca.shape[-2:]), tile, overlap, self.restorer.multiple)
         hooks = list(hooks) + ([hook_factory(model_fn, tuple(ca.shape))] if hook_factory else [])
         with torch.no_grad():   # not inference_mode: hooks may differentiate through the decoder
             x = sample(model_fn, self.restorer.schedule, x_T, steps=steps, method=method, generator=g, hooks=hooks, progress=progress)
@@ -130,7 +132,9 @@ def load_fcm(path, restorer: Restorer) -> tuple[FusionControlModule, dict]:
          arg("--weights", default="compact", help="restorer weights (name or file)"),
          arg("--text", default=None, help='prompt naming objects to make salient, e.g. "people, cars"'),
          arg("--locator", default="yolo", help="object locator for --text: yolo (shipped), owlvit, owlvit-sam"),
-         arg("--modulation", default="fcm", help="re-modulation method: fcm (paper: adapt the FCM per step) or unsharp"))
+         arg("--modulation", default="fcm", help="re-modulation method: fcm (paper: adapt the FCM per step) or unsharp"),
+         arg("--tile", type=int, default=256, help="denoise in overlapping tiles of this size (0: the whole image at once)"),
+         arg("--overlap", type=int, default=64, help="pixels shared by neighbouring tiles"))
 def fuse_cmd(ns):
     TASKS[ns.task]
     if bool(ns.a) == bool(ns.a_dir) or bool(ns.a) != bool(ns.b) or bool(ns.a_dir) != bool(ns.b_dir):
@@ -146,10 +150,10 @@ def fuse_cmd(ns):
         a, b = read_image(pa, "L"), read_image(pb)
         if ns.text is None:
             dest = out / f"{name}.png" if ns.a_dir else out
-            write_image(dest, fu.fuse(a, b, ns.steps, ns.seed)); continue
+            write_image(dest, fu.fuse(a, b, ns.steps, ns.seed, tile=ns.tile or None, overlap=ns.overlap)); continue
         from text_difuse.locate import prompt_mask
         from text_difuse.remodulate import remodulated_fusion
         mask = prompt_mask(a, b, ns.text, locator=ns.locator)
-        res = remodulated_fusion(fu, a, b, mask, ns.steps, ns.seed, method=ns.modulation)
+        res = remodulated_fusion(fu, a, b, mask, ns.steps, ns.seed, method=ns.modulation, tile=ns.tile or None, overlap=ns.overlap)
         for k in ("base", "modulated", "mask"): write_image(out / f"{name}_{k}.png", res[k])
     print(f"wrote {len(pairs) * (3 if ns.text else 1)} image(s) to {out}")

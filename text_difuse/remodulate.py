@@ -46,17 +46,19 @@ class FCMAdapt:
 
     def __call__(self, s: Step, m: torch.Tensor) -> torch.Tensor:
         r = self.fuser.restorer
-        if self.model_fn.features is None: raise RuntimeError("the fused denoiser has not run yet: no features to adapt on")
-        fa, fb = self.model_fn.features
+        mf = self.model_fn
+        parts = getattr(mf, "fns", [mf])
+        if any(getattr(f, "features", None) is None for f in parts): raise RuntimeError("the fused denoiser has not run yet: no features to adapt on")
+        blend = getattr(mf, "blend", lambda per_tile: per_tile(None, mf))
         ac = lambda: torch.autocast(r.device.type, dtype=torch.bfloat16, enabled=r.bf16)
         x0_of = lambda out: s.schedule.pred_x0(s.x_t, s.i, out.float(), r.pred_type).clamp(-1, 1)
         yb = (s.x0_hat[:, :1] + 1) / 2
         with torch.enable_grad():
             for _ in range(self.iters):
-                with ac(): out = r.model.decoder(self.fcm(fa, fb))
+                with ac(): out = blend(lambda w, f: r.model.decoder(self.fcm(*f.features)).float())
                 loss = contrast_prior((x0_of(out)[:, :1] + 1) / 2, yb, m, **self.prior_kw)
                 self.opt.zero_grad(set_to_none=True); loss.backward(); self.opt.step()
-        with torch.no_grad(), ac(): return x0_of(r.model.decoder(self.fcm(fa, fb)))
+        with torch.no_grad(), ac(): return x0_of(blend(lambda w, f: r.model.decoder(self.fcm(*f.features)).float()))
 
 class Unsharp:
     "Training-free local-contrast stretch of x0's luminance: `y + strength * (y - gaussian_blur(y))`."
@@ -95,14 +97,14 @@ def mask_tensor(mask: np.ndarray, multiple: int, device="cpu") -> torch.Tensor:
 
 # %% ../nbs/31_remodulate.ipynb
 def remodulated_fusion(fuser, a: np.ndarray, b: np.ndarray, mask: np.ndarray, steps: int = 25, seed: int = 0,
-                       method: str = "fcm", base: np.ndarray | None = None, **kw) -> dict:
+                       method: str = "fcm", base: np.ndarray | None = None, tile: int | tuple | None = 256, overlap: int = 64, **kw) -> dict:
     "`dict(base=, modulated=, mask=)`: the plain fusion and the one re-modulated inside `mask` (HxW in [0,1])."
     mask = np.asarray(mask, np.float32)
     if mask.shape != np.asarray(a).shape[:2]: raise ValueError(f"mask is {mask.shape[1]}x{mask.shape[0]} but the sources are {np.asarray(a).shape[1]}x{np.asarray(a).shape[0]}")
     if mask.max() <= 0: raise ValueError("the mask is empty: nothing to re-modulate (the prompt located no object)")
     MODULATORS[method]
-    if base is None: base = fuser.fuse(a, b, steps=steps, seed=seed)
+    if base is None: base = fuser.fuse(a, b, steps=steps, seed=seed, tile=tile, overlap=overlap)
     m = mask_tensor(mask, fuser.restorer.multiple, fuser.restorer.device)
     factory = lambda model_fn, shape: Remodulation(m, MODULATORS[method](fuser, model_fn, **kw))
-    mod = fuser.fuse(a, b, steps=steps, seed=seed, hook_factory=factory)
+    mod = fuser.fuse(a, b, steps=steps, seed=seed, hook_factory=factory, tile=tile, overlap=overlap)
     return dict(base=base, modulated=mod, mask=mask)

@@ -4,7 +4,7 @@
 
 # %% ../nbs/14_restore.ipynb 2
 from __future__ import annotations
-import json, time
+import json, math, time
 from pathlib import Path
 from typing import Callable, Sequence
 import numpy as np
@@ -18,7 +18,8 @@ from .sampler import sample
 from .train import sha256_file, WEIGHTS_FORMAT
 
 # %% auto 0
-__all__ = ['WEIGHTS_DIR', 'PRETRAINED', 'resolve_weights', 'load_weights', 'Restorer', 'restore_cmd']
+__all__ = ['WEIGHTS_DIR', 'PRETRAINED', 'resolve_weights', 'load_weights', 'tile_starts', 'TiledDenoiser', 'Restorer',
+           'restore_cmd']
 
 # %% ../nbs/14_restore.ipynb
 import text_difuse as _pkg
@@ -60,6 +61,54 @@ def load_weights(path) -> tuple[dict, dict]:
     return ck, manifest
 
 # %% ../nbs/14_restore.ipynb
+def tile_starts(n: int, tile: int, overlap: int) -> list[int]:
+    "Evenly spaced starts of `tile`-long windows covering `n` pixels, neighbours sharing >= `overlap` (one window if `n <= tile`)."
+    if tile < 1 or not 0 <= overlap < tile: raise ValueError(f"need tile >= 1 and 0 <= overlap < tile, got tile={tile}, overlap={overlap}")
+    if n <= tile: return [0]
+    k = math.ceil((n - overlap) / (tile - overlap))
+    return sorted(set(np.linspace(0, n - tile, k).round().astype(int).tolist()))
+
+def _ramp(n: int, overlap: int) -> np.ndarray:
+    w = np.ones(n, np.float32)
+    if overlap:
+        r = (np.arange(overlap, dtype=np.float32) + 0.5) / overlap
+        w[:overlap] = r; w[-overlap:] = np.minimum(w[-overlap:], r[::-1])
+    return w
+
+class TiledDenoiser:
+    "`model_fn(x_t, t)` blending per-window denoisers `make((rows, cols)) -> model_fn` over overlapping tiles of an (H, W) image."
+    def __init__(self, make: Callable, hw: tuple[int, int], tile: int | tuple[int, int] | None = None, overlap: int = 64, multiple: int = 1):
+        H, W = hw
+        th, tw = (H, W) if tile is None else (tile, tile) if isinstance(tile, int) else tuple(tile)
+        if th % multiple or tw % multiple: raise ValueError(f"tile {th}x{tw} must be a multiple of the network's {multiple}")
+        th, tw = min(th, H), min(tw, W)
+        ys, xs = tile_starts(H, th, min(overlap, th - 1)), tile_starts(W, tw, min(overlap, tw - 1))
+        self.hw, self.tile = (H, W), (th, tw)
+        self.windows = [(slice(y, y + th), slice(x, x + tw)) for y in ys for x in xs]
+        wy, wx = _ramp(th, overlap if len(ys) > 1 else 0), _ramp(tw, overlap if len(xs) > 1 else 0)
+        self.weight = torch.from_numpy(np.outer(wy, wx))
+        acc = torch.zeros(H, W)
+        for r, c in self.windows: acc[r, c] += self.weight
+        self.inv_norm = 1.0 / acc
+        self.fns = [make(w) for w in self.windows]
+        self.pred_type = getattr(self.fns[0], "pred_type", "eps")
+
+    def __len__(self): return len(self.windows)
+
+    def blend(self, per_tile: Callable) -> torch.Tensor:
+        "Blend `per_tile(window, model_fn) -> (B,C,h,w)` over the tiles into (B,C,H,W) (differentiable)."
+        if len(self.windows) == 1: return per_tile(self.windows[0], self.fns[0])
+        out = None
+        for (r, c), fn in zip(self.windows, self.fns):
+            o = per_tile((r, c), fn)
+            if out is None: out = o.new_zeros(*o.shape[:2], *self.hw, dtype=torch.float32)
+            out[..., r, c] += o.float() * self.weight.to(o.device)
+        return out * self.inv_norm.to(out.device)
+
+    def __call__(self, x_t: torch.Tensor, t: torch.Tensor) -> torch.Tensor:
+        return self.blend(lambda w, fn: fn(x_t[..., w[0], w[1]], t))
+
+# %% ../nbs/14_restore.ipynb
 class Restorer:
     "A trained degradation-removal diffusion model ready to restore images."
     def __init__(self, model: CondUNet, schedule: Schedule, pred_type: str = "v", manifest: dict | None = None,
@@ -94,9 +143,13 @@ class Restorer:
         model_fn.pred_type = self.pred_type
         return model_fn
 
+    def tiled_denoiser(self, cond: torch.Tensor, tile: int | tuple | None = 256, overlap: int = 64) -> TiledDenoiser:
+        "`denoiser(cond)` run over overlapping `tile` windows (None: the whole image at once)."
+        return TiledDenoiser(lambda w: self.denoiser(cond[..., w[0], w[1]]), tuple(cond.shape[-2:]), tile, overlap, self.multiple)
+
     def restore(self, img: np.ndarray, steps: int = 25, method: str = "mean", seed: int | None = 0, eta: float = 0.0,
-                hooks: Sequence[Callable] = (), progress: bool = False) -> np.ndarray:
-        "Restore a grey HxW or RGB HxWx3 image (float [0,1] or uint8); same shape out, float32 [0,1]."
+                hooks: Sequence[Callable] = (), progress: bool = False, tile: int | tuple | None = 256, overlap: int = 64) -> np.ndarray:
+        "Restore a grey HxW or RGB HxWx3 image (float [0,1] or uint8) in `tile` windows (None: whole); same shape out, float32 [0,1]."
         img = np.asarray(img)
         if not (img.ndim == 2 or (img.ndim == 3 and img.shape[-1] == 3)) or min(img.shape[:2]) < 1:
             raise ValueError(f"expected a grey HxW or RGB HxWx3 image, got shape {img.shape}")
@@ -105,7 +158,7 @@ class Restorer:
         g = torch_generator(seed, self.device.type)
         x_T = torch.randn(cond.shape, generator=g, device=self.device)
         with torch.inference_mode():
-            x = sample(self.denoiser(cond), self.schedule, x_T, steps=steps, method=method, eta=eta, generator=g,
+            x = sample(self.tiled_denoiser(cond, tile, overlap), self.schedule, x_T, steps=steps, method=method, eta=eta, generator=g,
                        hooks=hooks, progress=progress)
         return from_model(crop_to(x, hw)[0].permute(1, 2, 0).float().cpu().numpy(), grey=grey)
 
@@ -121,12 +174,14 @@ class Restorer:
          arg("--seed", type=int, default=0), arg("--method", default="mean", help="sampler: mean (paper), ddim, ddpm"),
          arg("--weights", default="compact", help="a registered name (compact) or a weights .pt file with its .json manifest"),
          arg("--threads", type=int, default=None, help="torch CPU threads"),
+         arg("--tile", type=int, default=256, help="denoise in overlapping tiles of this size (0: the whole image at once)"),
+         arg("--overlap", type=int, default=64, help="pixels shared by neighbouring tiles"),
          arg("--fp32", action="store_true", help="run in fp32 instead of bf16 autocast"))
 def restore_cmd(ns):
     if ns.threads: torch.set_num_threads(ns.threads)
     r = Restorer.from_pretrained(ns.weights, bf16=not ns.fp32)
     img = read_image(ns.input)
     t = time.time()
-    out = r.restore(img, steps=ns.steps, method=ns.method, seed=ns.seed, progress=True)
+    out = r.restore(img, steps=ns.steps, method=ns.method, seed=ns.seed, progress=True, tile=ns.tile or None, overlap=ns.overlap)
     write_image(ns.output, out)
     print(f"restored {ns.input} ({img.shape[1]}x{img.shape[0]}) -> {ns.output} in {time.time() - t:.1f} s ({ns.steps} steps)")
