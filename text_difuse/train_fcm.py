@@ -215,15 +215,21 @@ def train_fcm(cfg: FCMTrainConfig, pool: dict | None = None, restorer: Restorer 
          arg("--iters", type=int, default=3000), arg("--batch", type=int, default=8), arg("--crop", type=int, default=128),
          arg("--lr", type=float, default=1e-3), arg("--max-minutes", type=float, default=None), arg("--resume", action="store_true"),
          arg("--restorer", default="compact"), arg("--data-root", default=None), arg("--seed", type=int, default=0),
-         arg("--threads", type=int, default=None), arg("--export", action="store_true", help=f"write the EMA FCM to {WEIGHTS_DIR}/fcm_<task>.pt"))
+         arg("--w-grad", type=float, default=1.0, help="weight of the gradient loss (0: the no-gradient-loss ablation)"),
+         arg("--w-color", type=float, default=1.0, help="weight of the chroma loss"),
+         arg("--threads", type=int, default=None),
+         arg("--export", nargs="?", const="shipped", default=None, metavar="PATH",
+             help=f"write the EMA FCM (fp16 + manifest) to PATH, or to {WEIGHTS_DIR}/fcm_<task>.pt without one"))
 def train_fcm_cmd(ns):
     TASKS[ns.task]
     cfg = FCMTrainConfig(task=ns.task, out=ns.out or f"checkpoints/fcm_{ns.task}", restorer=ns.restorer, iters=ns.iters, batch=ns.batch,
-                         crop=ns.crop, lr=ns.lr, max_minutes=ns.max_minutes, resume=ns.resume, data_root=ns.data_root, seed=ns.seed, threads=ns.threads)
+                         crop=ns.crop, lr=ns.lr, max_minutes=ns.max_minutes, resume=ns.resume, data_root=ns.data_root, seed=ns.seed,
+                         threads=ns.threads, w_grad=ns.w_grad, w_color=ns.w_color)
     r = train_fcm(cfg)
     print(f"stopped ({r['stopped']}) at step {r['step']}, loss {r['loss']:.5f}; checkpoint {r['checkpoint']}")
     if ns.export:
-        m = save_fcm(r["ema"], WEIGHTS_DIR / f"fcm_{ns.task}.pt", ns.task, r["restorer"],
+        dest = WEIGHTS_DIR / f"fcm_{ns.task}.pt" if ns.export == "shipped" else Path(ns.export)
+        m = save_fcm(r["ema"], dest, ns.task, r["restorer"],
                      dict(iterations=r["step"], wall_time_s=round(r["wall_s"], 1), final_loss=round(r["loss"], 6),
                           training={k: v for k, v in asdict(cfg).items() if k not in ("progress",)}, hardware=hardware()))
-        print(f"exported {m['file']} ({m['bytes']} bytes)")
+        print(f"exported {dest} ({m['bytes']} bytes)")
