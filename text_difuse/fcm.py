@@ -70,12 +70,12 @@ class FusionControlModule(nn.Module):
 FUSION_RULES.register("fcm")(FusionControlModule.for_unet)
 
 class _Elementwise(nn.Module):
-    def __init__(self, op): super().__init__(); self.op = op
+    def __init__(self, op, rule: str = ""): super().__init__(); self.op, self.rule = op, rule
     def forward(self, fa: Features, fb: Features) -> Features:
         return Features([self.op(a, b) for a, b in zip(fa.skips, fb.skips)], self.op(fa.h, fb.h), (fa.emb + fb.emb) / 2)
 
 @FUSION_RULES.register("mean")
-def feature_mean(unet=None): return _Elementwise(lambda a, b: (a + b) / 2)
+def feature_mean(unet=None): return _Elementwise(lambda a, b: (a + b) / 2, "mean")
 
 @FUSION_RULES.register("max")
-def feature_max(unet=None): return _Elementwise(torch.maximum)
+def feature_max(unet=None): return _Elementwise(torch.maximum, "max")

@@ -13,6 +13,7 @@ from .core import Registry
 from .sampler import Step
 from .unet import pad_to_multiple
 from .train_fcm import sobel_mag
+from .fcm import FusionControlModule
 
 # %% auto 0
 __all__ = ['MODULATORS', 'local_std', 'masked_mean', 'contrast_prior', 'FCMAdapt', 'Unsharp', 'Remodulation', 'mask_tensor',
@@ -41,7 +42,13 @@ class FCMAdapt:
     "Adapt a per-image FCM copy on the contrast prior; returns the modulated x0 (B,3,H,W) in [-1,1]."
     def __init__(self, fuser, model_fn, iters: int = 2, lr: float = 5e-3, **prior_kw):
         self.fuser, self.model_fn, self.iters, self.prior_kw = fuser, model_fn, iters, prior_kw
-        self.fcm = copy.deepcopy(fuser.fcm).train().requires_grad_(True)
+        src = fuser.fcm
+        if not any(p.numel() for p in src.parameters()):   # a fixed rule: nothing to adapt
+            if getattr(src, "rule", "") != "mean":
+                raise ValueError(f"re-modulation 'fcm' adapts FCM weights, and the fusion rule {getattr(src, 'rule', '') or type(src).__name__!r} "
+                                 "has none: use the shipped FCM, the 'mean' rule, or --modulation unsharp")
+            src = FusionControlModule.for_unet(fuser.restorer.model).to(fuser.restorer.device)   # zero heads: exactly the feature mean
+        self.fcm = copy.deepcopy(src).train().requires_grad_(True)
         self.opt = torch.optim.Adam(self.fcm.parameters(), lr=lr)
 
     def __call__(self, s: Step, m: torch.Tensor) -> torch.Tensor:
@@ -50,15 +57,19 @@ class FCMAdapt:
         parts = getattr(mf, "fns", [mf])
         if any(getattr(f, "features", None) is None for f in parts): raise RuntimeError("the fused denoiser has not run yet: no features to adapt on")
         blend = getattr(mf, "blend", lambda per_tile: per_tile(None, mf))
+        near = F.max_pool2d(m, 17, 1, 8) > 0   # the mask grown by 8 px (the prior's 3x3 / 7x7 windows reach that far)
+        def decode(w, f):   # tiles that cannot touch the prior keep the base step's output: no decoder pass
+            if w is not None and not near[..., w[0], w[1]].any(): return s.out[..., w[0], w[1]].float()
+            return r.model.decoder(self.fcm(*f.features)).float()
         ac = lambda: torch.autocast(r.device.type, dtype=torch.bfloat16, enabled=r.bf16)
         x0_of = lambda out: s.schedule.pred_x0(s.x_t, s.i, out.float(), r.pred_type).clamp(-1, 1)
         yb = (s.x0_hat[:, :1] + 1) / 2
         with torch.enable_grad():
             for _ in range(self.iters):
-                with ac(): out = blend(lambda w, f: r.model.decoder(self.fcm(*f.features)).float())
+                with ac(): out = blend(decode)
                 loss = contrast_prior((x0_of(out)[:, :1] + 1) / 2, yb, m, **self.prior_kw)
                 self.opt.zero_grad(set_to_none=True); loss.backward(); self.opt.step()
-        with torch.no_grad(), ac(): return x0_of(blend(lambda w, f: r.model.decoder(self.fcm(*f.features)).float()))
+        with torch.no_grad(), ac(): return x0_of(blend(decode))
 
 class Unsharp:
     "Training-free local-contrast stretch of x0's luminance: `y + strength * (y - gaussian_blur(y))`."
