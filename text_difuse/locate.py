@@ -20,8 +20,8 @@ __all__ = ['INSTRUCTION_WORDS', 'CLASS_SYNONYMS', 'ALL_TARGETS', 'REFINERS', 'LO
            'sentence_model', 'PhraseMapper', 'Detections', 'box_iou', 'refine_saliency', 'refine_grabcut', 'refine_box',
            'refine_auto', 'as_pair', 'boxes_to_mask', 'Locator', 'BoxesLocator', 'get_locator', 'locate', 'prompt_mask',
            'draw_detections', 'OwlVitLocator', 'owlvit_sam', 'detector_input', 'yolo_config_dir', 'ultralytics',
-           'prepare_yolo_dataset', 'train_detector', 'export_detector', 'load_detector_manifest', 'YoloLocator',
-           'locate_cmd', 'train_detector_cmd']
+           'prepare_yolo_dataset', 'per_class_ap', 'train_detector', 'export_detector', 'load_detector_manifest',
+           'YoloLocator', 'locate_cmd', 'train_detector_cmd']
 
 # %% ../nbs/30_locate.ipynb
 INSTRUCTION_WORDS = frozenset("""
@@ -580,8 +580,15 @@ def _train_seconds(rows) -> float:
 def _score(U, weights, data, split, imgsz, batch, device, project):
     r = U.YOLO(str(weights)).val(data=str(data), split=split, imgsz=imgsz, batch=batch, device=device, plots=False,
                                  verbose=False, project=str(project), name=f"val_{split}", exist_ok=True, workers=0)
-    return dict(map50=round(float(r.box.map50), 4), map50_95=round(float(r.box.map), 4),
-                per_class_map50_95={c: round(float(v), 4) for c, v in zip(DETECTOR_CLASSES, r.box.maps)})
+    return dict(map50=round(float(r.box.map50), 4), map50_95=round(float(r.box.map), 4), **per_class_ap(r.box))
+
+def per_class_ap(box) -> dict:
+    "Per-class AP@0.5 and AP@[.5:.95] of an ultralytics `Metric`; None for a class without labels in the split (ultralytics' `maps` fills those with the mean)."
+    idx = [int(i) for i in getattr(box, "ap_class_index", [])]
+    ap50, ap = list(box.ap50) if len(idx) else [], list(box.ap) if len(idx) else []
+    get = lambda vals, k: round(float(vals[idx.index(k)]), 4) if k in idx else None
+    return dict(per_class_map50={c: get(ap50, k) for k, c in enumerate(DETECTOR_CLASSES)},
+                per_class_map50_95={c: get(ap, k) for k, c in enumerate(DETECTOR_CLASSES)})
 
 # %% ../nbs/30_locate.ipynb
 def train_detector(out="runs/detector", modality: str = "stack", epochs: int = 100, imgsz: int = 640, batch: int = 16,
