@@ -107,7 +107,7 @@ def space_timesteps(T: int, counts) -> list[int]:
         size = size_per + (1 if k < extra else 0)
         if not 1 <= count <= size: raise ValueError(f"cannot keep {count} steps from a section of {size} (T={T})")
         stride = (size - 1) / (count - 1) if count > 1 else 1
-        pos = 0.0
+        pos = 0.0 if count > 1 else size - 1.0   # one step: the section's noisiest one (the reference keeps its cleanest)
         for _ in range(count):
             kept.append(start + round(pos)); pos += stride
         start += size

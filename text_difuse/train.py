@@ -20,8 +20,8 @@ from .unet import UNetConfig, build_unet, get_config, to_model, n_params
 
 # %% auto 0
 __all__ = ['LOSSES', 'SOURCES', 'DEFAULT_WEIGHTS', 'LOG_FIELDS', 'WEIGHTS_FORMAT', 'PoolImage', 'load_pool', 'step_rng',
-           'step_generator', 'PairSampler', 'TrainConfig', 'atomic_save', 'lr_at', 'ema_update', 'hardware',
-           'train_restore', 'sha256_file', 'export_weights', 'train_restore_cmd', 'export_restore_cmd']
+           'step_generator', 'PairSampler', 'TrainConfig', 'atomic_save', 'lr_at', 'ema_update', 'hardware', 'FitState',
+           'fit', 'train_restore', 'sha256_file', 'export_weights', 'train_restore_cmd', 'export_restore_cmd']
 
 # %% ../nbs/13_train.ipynb
 LOSSES = Registry("loss")
@@ -218,6 +218,52 @@ def _read_log(path: Path, upto: int) -> list[dict]:
 
 LOG_FIELDS = ["step", "loss", "lr", "sec_per_it", "wall_s"]
 
+@dataclass
+class FitState:
+    "Where a training run stands: steps done, seconds spent in steps, the last logged loss."
+    step: int = 0
+    wall: float = 0.0
+    loss: float = float("nan")
+
+def fit(train_step: Callable[[int], dict], state: FitState, iters: int, save: Callable[[], None], log_path, fields: list[str],
+        lr_of: Callable[[int], float], log_every: int = 10, ckpt_every: int = 100, max_minutes: float | None = None,
+        progress: bool = True, desc: str = "train") -> str:
+    """The loop every trainer shares: run `train_step(step) -> dict(loss=, **parts)` until `iters`, keep a windowed CSV log
+    (rows past `state.step` from an interrupted run are dropped), `save()` every `ckpt_every` steps and at the end; stop early,
+    between steps, on SIGINT/SIGTERM or when the next step would overrun `max_minutes`. Returns why it stopped."""
+    log_path = Path(log_path)
+    rows = _read_log(log_path, state.step)
+    with open(log_path, "w", newline="") as f:
+        wr = csv.DictWriter(f, fields); wr.writeheader(); wr.writerows(rows)
+    t_start, done, stopped, win, win_n, win_t = time.time(), 0, "iters", {}, 0, time.time()
+    budget = None if max_minutes is None else max_minutes * 60.0
+    bar = tqdm(total=iters, initial=state.step, disable=not progress, desc=desc, mininterval=2.0)
+    with _StopFlag() as stop, open(log_path, "a", newline="") as logf:
+        wr = csv.DictWriter(logf, fields)
+        while state.step < iters:
+            elapsed = time.time() - t_start
+            if budget is not None and done > 0 and elapsed + elapsed / done > budget:   # the next step would overrun
+                stopped = "time"; break
+            t0 = time.time()
+            out = train_step(state.step)
+            state.step += 1; done += 1
+            dt = time.time() - t0; state.wall += dt
+            for k, v in out.items(): win[k] = win.get(k, 0.0) + float(v)
+            win_n += 1
+            bar.update(1); bar.set_postfix(loss=f"{float(out['loss']):.4f}", s_it=f"{dt:.2f}")
+            if state.step % log_every == 0 or state.step == iters:
+                state.loss = win["loss"] / win_n
+                wr.writerow({**{k: f"{v / win_n:.6f}" for k, v in win.items()}, "step": state.step, "lr": f"{lr_of(state.step - 1):.3e}",
+                             "sec_per_it": f"{(time.time() - win_t) / win_n:.4f}", "wall_s": f"{state.wall:.1f}"}); logf.flush()
+                win, win_n, win_t = {}, 0, time.time()
+            if state.step % ckpt_every == 0: save()
+            if stop.set: stopped = "signal"; break
+        if win_n: state.loss = win["loss"] / win_n
+        save()
+    bar.close()
+    return stopped
+
+# %% ../nbs/13_train.ipynb
 def train_restore(cfg: TrainConfig, pool: list[PoolImage] | None = None) -> dict:
     "Train (or resume) the restoration diffusion model of `cfg`; returns a summary dict. `pool` overrides the data sources."
     if cfg.pred_type not in PRED_TYPES: raise ValueError(f"unknown pred_type {cfg.pred_type!r}; known: {', '.join(PRED_TYPES)}")
@@ -248,65 +294,43 @@ def train_restore(cfg: TrainConfig, pool: list[PoolImage] | None = None) -> dict
             sd = {k: v.float() for k, v in ck["state_dict"].items()}
             model.load_state_dict(sd); ema.load_state_dict(sd)
             step, wall, recent = int(man.get("iterations", 0)), float(man.get("wall_time_s", 0.0)), float("nan")
-    rows = _read_log(log_path, step)
-    with open(log_path, "w", newline="") as f:
-        wr = csv.DictWriter(f, LOG_FIELDS); wr.writeheader(); wr.writerows(rows)
+    st = FitState(step, wall, recent)
     sched = get_schedule(cfg.schedule, cfg.T)
     if pool is None: pool = load_pool(cfg.weights, cfg.data_root)
     sampler = PairSampler(pool, cfg.crop, cfg.batch, cfg.weights, cfg.seed, cfg.p_clean)
     use_bf16 = cfg.bf16 and device.type in ("cpu", "cuda")
 
     def save():
-        atomic_save(dict(model=model.state_dict(), ema=ema.state_dict(), opt=opt.state_dict(), step=step, wall_s=wall,
-                         loss=recent, unet=ucfg.to_dict(), schedule=cfg.schedule, T=cfg.T, pred_type=cfg.pred_type,
+        atomic_save(dict(model=model.state_dict(), ema=ema.state_dict(), opt=opt.state_dict(), step=st.step, wall_s=st.wall,
+                         loss=st.loss, unet=ucfg.to_dict(), schedule=cfg.schedule, T=cfg.T, pred_type=cfg.pred_type,
                          train=asdict(cfg), hardware=hardware(), n_pool=len(pool),
                          saved=datetime.datetime.now().isoformat(timespec="seconds")), ckpt_path)
 
-    t_start, win_loss, win_n, win_t, done = time.time(), 0.0, 0, time.time(), 0
-    budget = None if cfg.max_minutes is None else cfg.max_minutes * 60.0
-    stopped = "iters"
-    bar = tqdm(total=cfg.iters, initial=step, disable=not cfg.progress, desc="train-restore", mininterval=2.0)
-    with _StopFlag() as stop, open(log_path, "a", newline="") as logf:
-        wr = csv.DictWriter(logf, LOG_FIELDS)
-        while step < cfg.iters:
-            elapsed = time.time() - t_start
-            if budget is not None and done > 0 and elapsed + elapsed / done > budget:   # the next step would overrun
-                stopped = "time"; break
-            t0 = time.time()
-            clean, deg = sampler.batch(step)
-            g = step_generator(cfg.seed, step)
-            t = torch.randint(0, cfg.T, (clean.shape[0],), generator=g)
-            noise = torch.randn(clean.shape, generator=g)
-            clean, deg, t, noise = (z.to(device) for z in (clean, deg, t, noise))
-            x_t = sched.q_sample(clean, t, noise)
-            tgt = sched.target(clean, t, noise, cfg.pred_type)
-            if cfg.channels_last: x_t, deg = x_t.contiguous(memory_format=fmt), deg.contiguous(memory_format=fmt)
-            model.train()
-            with torch.autocast(device.type, dtype=torch.bfloat16, enabled=use_bf16):
-                pred = model(x_t, t, deg)
-            loss = LOSSES[cfg.loss](pred.float(), tgt)
-            if not torch.isfinite(loss): raise FloatingPointError(f"non-finite loss {loss.item()} at step {step}")
-            opt.zero_grad(set_to_none=True)
-            loss.backward()
-            if cfg.grad_clip: torch.nn.utils.clip_grad_norm_(model.parameters(), cfg.grad_clip)
-            for grp in opt.param_groups: grp["lr"] = lr_at(cfg, step)
-            opt.step()
-            ema_update(ema, model, min(cfg.ema_decay, (1 + step) / (10 + step)))
-            step += 1; done += 1
-            dt = time.time() - t0; wall += dt
-            win_loss += loss.item(); win_n += 1
-            bar.update(1); bar.set_postfix(loss=f"{loss.item():.4f}", s_it=f"{dt:.2f}")
-            if step % cfg.log_every == 0 or step == cfg.iters:
-                recent = win_loss / win_n
-                wr.writerow(dict(step=step, loss=f"{recent:.6f}", lr=f"{lr_at(cfg, step - 1):.3e}",
-                                 sec_per_it=f"{(time.time() - win_t) / win_n:.4f}", wall_s=f"{wall:.1f}")); logf.flush()
-                win_loss, win_n, win_t = 0.0, 0, time.time()
-            if step % cfg.ckpt_every == 0: save()
-            if stop.set: stopped = "signal"; break
-        if win_n: recent = win_loss / win_n
-        save()
-    bar.close()
-    return dict(step=step, loss=recent, stopped=stopped, checkpoint=str(ckpt_path), log=str(log_path), wall_s=wall)
+    def train_step(step: int) -> dict:
+        clean, deg = sampler.batch(step)
+        g = step_generator(cfg.seed, step)
+        t = torch.randint(0, cfg.T, (clean.shape[0],), generator=g)
+        noise = torch.randn(clean.shape, generator=g)
+        clean, deg, t, noise = (z.to(device) for z in (clean, deg, t, noise))
+        x_t = sched.q_sample(clean, t, noise)
+        tgt = sched.target(clean, t, noise, cfg.pred_type)
+        if cfg.channels_last: x_t, deg = x_t.contiguous(memory_format=fmt), deg.contiguous(memory_format=fmt)
+        model.train()
+        with torch.autocast(device.type, dtype=torch.bfloat16, enabled=use_bf16):
+            pred = model(x_t, t, deg)
+        loss = LOSSES[cfg.loss](pred.float(), tgt)
+        if not torch.isfinite(loss): raise FloatingPointError(f"non-finite loss {loss.item()} at step {step}")
+        opt.zero_grad(set_to_none=True)
+        loss.backward()
+        if cfg.grad_clip: torch.nn.utils.clip_grad_norm_(model.parameters(), cfg.grad_clip)
+        for grp in opt.param_groups: grp["lr"] = lr_at(cfg, step)
+        opt.step()
+        ema_update(ema, model, min(cfg.ema_decay, (1 + step) / (10 + step)))
+        return dict(loss=loss.item())
+
+    stopped = fit(train_step, st, cfg.iters, save, log_path, LOG_FIELDS, lambda k: lr_at(cfg, k), cfg.log_every, cfg.ckpt_every,
+                  cfg.max_minutes, cfg.progress, "train-restore")
+    return dict(step=st.step, loss=st.loss, stopped=stopped, checkpoint=str(ckpt_path), log=str(log_path), wall_s=st.wall)
 
 # %% ../nbs/13_train.ipynb
 WEIGHTS_FORMAT = "text_difuse.restore/1"

@@ -19,7 +19,7 @@ from .schedule import respace
 from .restore import Restorer, WEIGHTS_DIR
 from .fcm import FusionControlModule
 from .fuse import TASKS, split_features, save_fcm
-from .train import (step_rng, step_generator, atomic_save, ema_update, hardware, _StopFlag, _u8, _read_log)
+from .train import step_rng, step_generator, atomic_save, ema_update, hardware, _u8, fit, FitState
 
 # %% auto 0
 __all__ = ['PAIR_SOURCES', 'TASK_SOURCES', 'FCM_LOG', 'FusionPairSampler', 'sobel_mag', 'fusion_loss', 'FCMTrainConfig',
@@ -148,9 +148,7 @@ def train_fcm(cfg: FCMTrainConfig, pool: dict | None = None, restorer: Restorer 
         fcm.load_state_dict(ck["fcm"]); ema.load_state_dict(ck["ema"]); opt.load_state_dict(ck["opt"])
         step, wall, recent = ck["step"], ck["wall_s"], ck.get("loss", float("nan"))
     elif log_path.exists(): log_path.unlink()
-    rows = _read_log(log_path, step)
-    with open(log_path, "w", newline="") as f:
-        wr = csv.DictWriter(f, FCM_LOG); wr.writeheader(); wr.writerows(rows)
+    st = FitState(step, wall, recent)
     if pool is None:
         weights = cfg.weights or TASK_SOURCES[cfg.task]
         pool = {k: PAIR_SOURCES[k](cfg.data_root) for k, w in weights.items() if w > 0}
@@ -161,53 +159,34 @@ def train_fcm(cfg: FCMTrainConfig, pool: dict | None = None, restorer: Restorer 
     ac = lambda: torch.autocast(dev.type, dtype=torch.bfloat16, enabled=r.bf16)
 
     def save():
-        atomic_save(dict(fcm=fcm.state_dict(), ema=ema.state_dict(), opt=opt.state_dict(), step=step, wall_s=wall, loss=recent,
+        atomic_save(dict(fcm=fcm.state_dict(), ema=ema.state_dict(), opt=opt.state_dict(), step=st.step, wall_s=st.wall, loss=st.loss,
                          train=asdict(cfg), hardware=hardware(), restorer_sha256=r.manifest.get("sha256"),
                          saved=datetime.datetime.now().isoformat(timespec="seconds")), ckpt_path)
 
-    t_start, done, stopped = time.time(), 0, "iters"
-    win = dict(loss=0.0, int=0.0, grad=0.0, color=0.0); win_n, win_t = 0, time.time()
-    budget = None if cfg.max_minutes is None else cfg.max_minutes * 60
-    bar = tqdm(total=cfg.iters, initial=step, disable=not cfg.progress, desc=f"train-fcm {cfg.task}", mininterval=2.0)
-    with _StopFlag() as stop, open(log_path, "a", newline="") as logf:
-        wr = csv.DictWriter(logf, FCM_LOG)
-        while step < cfg.iters:
-            el = time.time() - t_start
-            if budget is not None and done and el + el / done > budget: stopped = "time"; break
-            t0 = time.time()
-            ca, cb, da, db = (z.to(dev) for z in sampler.batch(step))
-            g = step_generator(cfg.seed, step)
-            t = visited[torch.randint(0, len(visited), (ca.shape[0],), generator=g)].to(dev)
-            noise = torch.randn(ca.shape, generator=g).to(dev)
-            tgt = torch.cat([torch.maximum(ca[:, :1], cb[:, :1]), cb[:, 1:]], 1)
-            x_t = sched.q_sample(tgt, t, noise)
-            with torch.no_grad(), ac():
-                fa, fb = split_features(model.encoder(torch.cat([x_t, x_t]).contiguous(memory_format=r.fmt),
-                                                      torch.cat([da, db]).contiguous(memory_format=r.fmt), torch.cat([t, t])))
-            fcm.train()
-            with ac(): pred = model.decoder(fcm(fa, fb)).float()
-            x0 = sched.pred_x0(x_t, t, pred, r.pred_type).clamp(-1, 1)
-            loss, parts = fusion_loss(x0, ca, cb, cfg.w_grad, cfg.w_color)
-            if not torch.isfinite(loss): raise FloatingPointError(f"non-finite loss at step {step}")
-            opt.zero_grad(set_to_none=True); loss.backward()
-            if cfg.grad_clip: torch.nn.utils.clip_grad_norm_(fcm.parameters(), cfg.grad_clip)
-            for grp in opt.param_groups: grp["lr"] = lr_at(step)
-            opt.step(); ema_update(ema, fcm, min(cfg.ema_decay, (1 + step) / (10 + step)))
-            step += 1; done += 1; dt = time.time() - t0; wall += dt
-            win["loss"] += loss.item(); win_n += 1
-            for k_, v_ in parts.items(): win[k_] += v_
-            bar.update(1); bar.set_postfix(loss=f"{loss.item():.4f}", s_it=f"{dt:.2f}")
-            if step % cfg.log_every == 0 or step == cfg.iters:
-                recent = win["loss"] / win_n
-                wr.writerow({**{k_: f"{v_ / win_n:.6f}" for k_, v_ in win.items()}, "step": step, "lr": f"{lr_at(step - 1):.3e}",
-                             "sec_per_it": f"{(time.time() - win_t) / win_n:.4f}", "wall_s": f"{wall:.1f}"}); logf.flush()
-                win = dict.fromkeys(win, 0.0); win_n, win_t = 0, time.time()
-            if step % cfg.ckpt_every == 0: save()
-            if stop.set: stopped = "signal"; break
-        if win_n: recent = win["loss"] / win_n
-        save()
-    bar.close()
-    return dict(step=step, loss=recent, stopped=stopped, checkpoint=str(ckpt_path), log=str(log_path), wall_s=wall, ema=ema, restorer=r)
+    def train_step(step: int) -> dict:
+        ca, cb, da, db = (z.to(dev) for z in sampler.batch(step))
+        g = step_generator(cfg.seed, step)
+        t = visited[torch.randint(0, len(visited), (ca.shape[0],), generator=g)].to(dev)
+        noise = torch.randn(ca.shape, generator=g).to(dev)
+        tgt = torch.cat([torch.maximum(ca[:, :1], cb[:, :1]), cb[:, 1:]], 1)
+        x_t = sched.q_sample(tgt, t, noise)
+        with torch.no_grad(), ac():
+            fa, fb = split_features(model.encoder(torch.cat([x_t, x_t]).contiguous(memory_format=r.fmt),
+                                                  torch.cat([da, db]).contiguous(memory_format=r.fmt), torch.cat([t, t])))
+        fcm.train()
+        with ac(): pred = model.decoder(fcm(fa, fb)).float()
+        x0 = sched.pred_x0(x_t, t, pred, r.pred_type).clamp(-1, 1)
+        loss, parts = fusion_loss(x0, ca, cb, cfg.w_grad, cfg.w_color)
+        if not torch.isfinite(loss): raise FloatingPointError(f"non-finite loss at step {step}")
+        opt.zero_grad(set_to_none=True); loss.backward()
+        if cfg.grad_clip: torch.nn.utils.clip_grad_norm_(fcm.parameters(), cfg.grad_clip)
+        for grp in opt.param_groups: grp["lr"] = lr_at(step)
+        opt.step(); ema_update(ema, fcm, min(cfg.ema_decay, (1 + step) / (10 + step)))
+        return dict(loss=loss.item(), **parts)
+
+    stopped = fit(train_step, st, cfg.iters, save, log_path, FCM_LOG, lr_at, cfg.log_every, cfg.ckpt_every, cfg.max_minutes,
+                  cfg.progress, f"train-fcm {cfg.task}")
+    return dict(step=st.step, loss=st.loss, stopped=stopped, checkpoint=str(ckpt_path), log=str(log_path), wall_s=st.wall, ema=ema, restorer=r)
 
 # %% ../nbs/22_train_fcm.ipynb
 @command("train-fcm", "Train the Fusion Control Module of a task with the diffusion model frozen (resumable)",
