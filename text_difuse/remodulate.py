@@ -40,7 +40,7 @@ MODULATORS = Registry("re-modulation")
 
 class FCMAdapt:
     "Adapt a per-image FCM copy on the contrast prior; returns the modulated x0 (B,3,H,W) in [-1,1]."
-    def __init__(self, fuser, model_fn, iters: int = 2, lr: float = 5e-3, **prior_kw):
+    def __init__(self, fuser, model_fn, iters: int = 2, lr: float = 2e-2, **prior_kw):
         self.fuser, self.model_fn, self.iters, self.prior_kw = fuser, model_fn, iters, prior_kw
         src = fuser.fcm
         if not any(p.numel() for p in src.parameters()):   # a fixed rule: nothing to adapt
