@@ -13,7 +13,7 @@ from torch import nn
 from tqdm.auto import tqdm
 from .core import Registry, torch_generator
 from .cli import command, arg
-from .io import read_image, write_image, check_same_size, IMAGE_EXTS
+from .io import read_image, write_image, check_same_size
 from .unet import Features, image_tensor, from_model, pad_to_multiple, crop_to
 from .sampler import sample
 from .restore import Restorer, TiledDenoiser, WEIGHTS_DIR
@@ -40,7 +40,6 @@ def fused_denoiser(restorer: Restorer, fcm: nn.Module, cond_a: torch.Tensor, con
     model, dev, fmt = restorer.model, restorer.device, restorer.fmt
     conds = torch.cat([cond_a, cond_b], 0).to(dev).contiguous(memory_format=fmt)
     def model_fn(x_t, t):
-        n = x_t.shape[0]
         with torch.autocast(dev.type, dtype=torch.bfloat16, enabled=restorer.bf16):
             f = model.encoder(torch.cat([x_t, x_t], 0).contiguous(memory_format=fmt), conds, torch.cat([t, t], 0))
             fa, fb = split_features(f)

@@ -688,7 +688,7 @@ class YoloLocator(Locator):
 @command("locate", "locate the targets named in a text prompt on an infrared/visible pair and write their mask",
          arg("--ir", required=True, help="infrared image"), arg("--vis", required=True, help="visible image"),
          arg("--prompt", required=True, help="e.g. 'people, cars' or 'highlight the pedestrians'"),
-         arg("--locator", default="yolo", help=f"one of the registered locators (yolo, owlvit, owlvit-sam, ...)"),
+         arg("--locator", default="yolo", help="one of the registered locators (yolo, owlvit, owlvit-sam, ...)"),
          arg("--weights", default=None, help="yolo: detector weights (name or .pt file); owlvit: model name or folder"),
          arg("--labels", default=None, help="boxes locator: a YOLO label file of the pair"),
          arg("--conf", type=float, default=None, help="score threshold"),

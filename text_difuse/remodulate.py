@@ -11,7 +11,6 @@ import torch
 import torch.nn.functional as F
 from .core import Registry
 from .sampler import Step
-from .unet import pad_to_multiple
 from .train_fcm import sobel_mag
 from .fcm import FusionControlModule
 
@@ -53,7 +52,7 @@ class FCMAdapt:
 
     def __call__(self, s: Step, m: torch.Tensor) -> torch.Tensor:
         r = self.fuser.restorer
-        mf = self.model_fn
+        mf = self.model_fn   # a fused denoiser, or the Fuser's TiledDenoiser of them
         parts = getattr(mf, "fns", [mf])
         if any(getattr(f, "features", None) is None for f in parts): raise RuntimeError("the fused denoiser has not run yet: no features to adapt on")
         blend = getattr(mf, "blend", lambda per_tile: per_tile(None, mf))

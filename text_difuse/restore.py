@@ -82,10 +82,11 @@ class TiledDenoiser:
         th, tw = (H, W) if tile is None else (tile, tile) if isinstance(tile, int) else tuple(tile)
         if th % multiple or tw % multiple: raise ValueError(f"tile {th}x{tw} must be a multiple of the network's {multiple}")
         th, tw = min(th, H), min(tw, W)
-        ys, xs = tile_starts(H, th, min(overlap, th - 1)), tile_starts(W, tw, min(overlap, tw - 1))
+        oy, ox = min(overlap, th - 1), min(overlap, tw - 1)
+        ys, xs = tile_starts(H, th, oy), tile_starts(W, tw, ox)
         self.hw, self.tile = (H, W), (th, tw)
         self.windows = [(slice(y, y + th), slice(x, x + tw)) for y in ys for x in xs]
-        wy, wx = _ramp(th, overlap if len(ys) > 1 else 0), _ramp(tw, overlap if len(xs) > 1 else 0)
+        wy, wx = _ramp(th, oy if len(ys) > 1 else 0), _ramp(tw, ox if len(xs) > 1 else 0)
         self.weight = torch.from_numpy(np.outer(wy, wx))
         acc = torch.zeros(H, W)
         for r, c in self.windows: acc[r, c] += self.weight

@@ -4,8 +4,8 @@
 
 # %% ../nbs/22_train_fcm.ipynb 2
 from __future__ import annotations
-import copy, csv, json, time, datetime
-from dataclasses import dataclass, field, asdict
+import copy, datetime
+from dataclasses import dataclass, asdict
 from pathlib import Path
 import numpy as np
 import cv2
