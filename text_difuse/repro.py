@@ -10,7 +10,7 @@ import numpy as np
 import pandas as pd
 
 # %% auto 0
-__all__ = ['project_root', 'results_root', 'out_dir', 'mark_best', 'save_table', 'git_commit', 'save_params']
+__all__ = ['project_root', 'results_root', 'git_commit', 'out_dir', 'mark_best', 'save_table', 'save_params']
 
 # %% ../nbs/07_repro.ipynb
 def project_root(start=None) -> Path:
@@ -27,14 +27,28 @@ def results_root() -> Path:
     env = os.environ.get("TEXT_DIFUSE_RESULTS")
     return Path(env).expanduser() if env else project_root() / "results"
 
+def git_commit(root=None) -> str | None:
+    "The current git commit of the project (with `+dirty` when the tree has uncommitted changes), or None outside git."
+    root = Path(root or project_root())
+    try:
+        sha = subprocess.run(["git", "rev-parse", "HEAD"], cwd=root, capture_output=True, text=True, timeout=10)
+        if sha.returncode: return None
+        dirty = subprocess.run(["git", "status", "--porcelain", "--untracked-files=no"], cwd=root, capture_output=True,
+                               text=True, timeout=30).stdout.strip()
+        return sha.stdout.strip() + ("+dirty" if dirty else "")
+    except (OSError, subprocess.SubprocessError): return None
+
+_STARTS: dict[str, tuple] = {}   # output folder -> (git commit, UTC time) when the run asked for it
+
 def out_dir(id: str, out=None) -> Path:
-    "The (created) output folder of reproduction `id`: `out` if given (relative to the project root), else `results/_smoke/<id>`."
+    "The (created) output folder of reproduction `id`: `out` if given (relative to the project root), else `results/_smoke/<id>`; records the code version the run starts from."
     if not id or "/" in id or id.startswith("."): raise ValueError(f"bad reproduction id {id!r}")
     if out is None or str(out) == "": d = results_root() / "_smoke" / id
     else:
         d = Path(out).expanduser()
         if not d.is_absolute(): d = project_root() / d
     d.mkdir(parents=True, exist_ok=True)
+    _STARTS[str(d.resolve())] = (git_commit(), datetime.datetime.now(datetime.timezone.utc).isoformat(timespec="seconds"))
     return d
 
 # %% ../nbs/07_repro.ipynb
@@ -76,17 +90,6 @@ def save_table(df: pd.DataFrame, dir, name: str, floatfmt: str = ".3f", higher_i
     return csv, md
 
 # %% ../nbs/07_repro.ipynb
-def git_commit(root=None) -> str | None:
-    "The current git commit of the project (with `+dirty` when the tree has uncommitted changes), or None outside git."
-    root = Path(root or project_root())
-    try:
-        sha = subprocess.run(["git", "rev-parse", "HEAD"], cwd=root, capture_output=True, text=True, timeout=10)
-        if sha.returncode: return None
-        dirty = subprocess.run(["git", "status", "--porcelain", "--untracked-files=no"], cwd=root, capture_output=True,
-                               text=True, timeout=30).stdout.strip()
-        return sha.stdout.strip() + ("+dirty" if dirty else "")
-    except (OSError, subprocess.SubprocessError): return None
-
 def _jsonable(v):
     if isinstance(v, np.generic): return v.item()
     if isinstance(v, np.ndarray): return v.tolist()
@@ -97,7 +100,8 @@ def save_params(dir, params: dict, name: str = "params.json") -> Path:
     import text_difuse
     try: import torch; tv = torch.__version__
     except ImportError: tv = None
-    rec = dict(params=dict(params), git_commit=git_commit(),
+    start, started = _STARTS.get(str(Path(dir).resolve()), (None, None))
+    rec = dict(params=dict(params), git_commit=git_commit(), git_commit_start=start, started=started,
                date=datetime.datetime.now(datetime.timezone.utc).isoformat(timespec="seconds"),
                text_difuse_version=getattr(text_difuse, "__version__", None), python=platform.python_version(), torch=tv)
     p = Path(dir) / name; p.parent.mkdir(parents=True, exist_ok=True)
