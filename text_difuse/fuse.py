@@ -16,7 +16,7 @@ from .cli import command, arg
 from .io import read_image, write_image, check_same_size
 from .unet import Features, image_tensor, from_model, pad_to_multiple, crop_to
 from .sampler import sample
-from .restore import Restorer, TiledDenoiser, WEIGHTS_DIR
+from .restore import Restorer, TiledDenoiser, WEIGHTS_DIR, CHROMA, apply_chroma
 from .fcm import FusionControlModule, FUSION_RULES
 from .train import sha256_file, atomic_save
 
@@ -25,8 +25,8 @@ __all__ = ['TASKS', 'FCM_FORMAT', 'split_features', 'fused_denoiser', 'Fuser', '
 
 # %% ../nbs/21_fuse.ipynb
 TASKS = Registry("fusion task")
-TASKS.register("ivif", a="infrared", b="visible", datasets=("msrs", "roadscene"))("ivif")
-TASKS.register("medical", a="MRI", b="CT/PET/SPECT", datasets=("harvard",))("medical")
+TASKS.register("ivif", a="infrared", b="visible", datasets=("msrs", "roadscene"), chroma="matched")("ivif")
+TASKS.register("medical", a="MRI", b="CT/PET/SPECT", datasets=("harvard",), chroma="source")("medical")
 
 def split_features(f: Features, n: int = 2) -> list[Features]:
     "Split a batched `Features` (sources stacked on the batch axis) into `n` per-source `Features`."
@@ -53,26 +53,28 @@ FCM_FORMAT = "text_difuse.fcm/1"
 
 class Fuser:
     "Fuse two registered images with the diffusion model and a fusion rule (`fcm` module, or 'mean'/'max')."
-    def __init__(self, restorer: Restorer, fcm: nn.Module | str = "mean", task: str = "ivif", manifest: dict | None = None):
-        TASKS[task]
-        self.restorer, self.task, self.manifest = restorer, task, manifest or {}
+    def __init__(self, restorer: Restorer, fcm: nn.Module | str = "mean", task: str = "ivif", manifest: dict | None = None,
+                 chroma: str | None = None):
+        chroma = chroma or TASKS.meta(task)["chroma"]; CHROMA[chroma]
+        self.restorer, self.task, self.manifest, self.chroma = restorer, task, manifest or {}, chroma
         self.fcm = (FUSION_RULES[fcm](restorer.model) if isinstance(fcm, str) else fcm).to(restorer.device).eval().requires_grad_(False)
 
     @classmethod
-    def from_pretrained(cls, task: str = "ivif", fcm="pretrained", restorer="compact", device=None) -> "Fuser":
+    def from_pretrained(cls, task: str = "ivif", fcm="pretrained", restorer="compact", device=None, chroma: str | None = None) -> "Fuser":
         "The shipped restorer plus the shipped FCM of `task` (`fcm`: 'pretrained', a weights path, or a rule name)."
         TASKS[task]
         r = restorer if isinstance(restorer, Restorer) else Restorer.from_pretrained(restorer, device=device)
         if fcm == "pretrained": fcm = WEIGHTS_DIR / f"fcm_{task}.pt"
         if isinstance(fcm, (str, Path)) and str(fcm) not in FUSION_RULES:
             module, manifest = load_fcm(fcm, r)
-            return cls(r, module, task, manifest)
-        return cls(r, fcm, task)
+            return cls(r, module, task, manifest, chroma)
+        return cls(r, fcm, task, chroma=chroma)
 
     def fuse(self, a: np.ndarray, b: np.ndarray, steps: int = 25, seed: int | None = 0, method: str = "mean",
              hooks: Sequence[Callable] = (), progress: bool = False, hook_factory: Callable | None = None,
-             tile: int | tuple | None = 256, overlap: int = 64) -> np.ndarray:
-        "Fuse `a` (grey; RGB -> luma) and `b` (grey/RGB), float [0,1] or uint8, to float32 [0,1] in `tile` windows (None: whole); `hook_factory(model_fn, padded_shape)` adds a per-image hook."
+             tile: int | tuple | None = 256, overlap: int = 64, chroma: str | None = None) -> np.ndarray:
+        "Fuse `a` (grey; RGB -> luma) and `b` (grey/RGB), float [0,1] or uint8, to float32 [0,1] in `tile` windows (None: whole), colour by `CHROMA[chroma or self.chroma]` against `b`; `hook_factory(model_fn, padded_shape)` adds a per-image hook."
+        chroma = chroma or self.chroma; CHROMA[chroma]
         a, b = np.asarray(a), np.asarray(b)
         for name, x in (("a", a), ("b", b)):
             if not (x.ndim == 2 or (x.ndim == 3 and x.shape[-1] == 3)):
@@ -89,7 +91,8 @@ class Fuser:
         hooks = list(hooks) + ([hook_factory(model_fn, tuple(ca.shape))] if hook_factory else [])
         with torch.no_grad():   # not inference_mode: hooks may differentiate through the decoder
             x = sample(model_fn, self.restorer.schedule, x_T, steps=steps, method=method, generator=g, hooks=hooks, progress=progress)
-        return from_model(crop_to(x, hw)[0].permute(1, 2, 0).float().cpu().numpy(), grey=b.ndim == 2)
+            x = apply_chroma(crop_to(x, hw).float(), crop_to(cb, hw), chroma)
+        return from_model(x[0].permute(1, 2, 0).cpu().numpy(), grey=b.ndim == 2)
 
 # %% ../nbs/21_fuse.ipynb
 def save_fcm(fcm: FusionControlModule, path, task: str, restorer: Restorer, extra: dict | None = None, dtype=torch.float16) -> dict:
@@ -133,12 +136,14 @@ def load_fcm(path, restorer: Restorer) -> tuple[FusionControlModule, dict]:
          arg("--locator", default="yolo", help="object locator for --text: yolo (shipped), owlvit, owlvit-sam"),
          arg("--modulation", default="fcm", help="re-modulation method: fcm (paper: adapt the FCM per step) or unsharp"),
          arg("--tile", type=int, default=256, help="denoise in overlapping tiles of this size (0: the whole image at once)"),
-         arg("--overlap", type=int, default=64, help="pixels shared by neighbouring tiles"))
+         arg("--overlap", type=int, default=64, help="pixels shared by neighbouring tiles"),
+         arg("--chroma", default=None, help="colour policy (restore.CHROMA): matched, source (b's own Cb/Cr), diffused; default: the task's (ivif matched, medical source)"))
 def fuse_cmd(ns):
     TASKS[ns.task]
+    if ns.chroma: CHROMA[ns.chroma]
     if bool(ns.a) == bool(ns.a_dir) or bool(ns.a) != bool(ns.b) or bool(ns.a_dir) != bool(ns.b_dir):
         raise ValueError("give either --a and --b (one pair) or --a-dir and --b-dir (folders)")
-    fu = Fuser.from_pretrained(ns.task, ns.rule, ns.weights)
+    fu = Fuser.from_pretrained(ns.task, ns.rule, ns.weights, chroma=ns.chroma)
     if ns.a_dir:
         from text_difuse.data import match_folders
         pairs, problems = match_folders(ns.a_dir, ns.b_dir)

@@ -18,8 +18,8 @@ from .sampler import sample
 from .train import sha256_file, WEIGHTS_FORMAT
 
 # %% auto 0
-__all__ = ['WEIGHTS_DIR', 'PRETRAINED', 'resolve_weights', 'load_weights', 'tile_starts', 'TiledDenoiser', 'Restorer',
-           'restore_cmd']
+__all__ = ['WEIGHTS_DIR', 'PRETRAINED', 'CHROMA', 'resolve_weights', 'load_weights', 'tile_starts', 'TiledDenoiser',
+           'chroma_diffused', 'chroma_source', 'chroma_matched', 'apply_chroma', 'Restorer', 'restore_cmd']
 
 # %% ../nbs/14_restore.ipynb
 import text_difuse as _pkg
@@ -110,6 +110,29 @@ class TiledDenoiser:
         return self.blend(lambda w, fn: fn(x_t[..., w[0], w[1]], t))
 
 # %% ../nbs/14_restore.ipynb
+CHROMA = Registry("chroma policy")
+
+@CHROMA.register("diffused", doc="the model's own Cb/Cr: corrects casts, but drifts towards its training colours and over-saturates clean inputs")
+def chroma_diffused(out: torch.Tensor, src: torch.Tensor) -> torch.Tensor: return out
+
+@CHROMA.register("source", doc="the colour source's Cb/Cr unchanged (the paper's released code): exact on clean inputs, keeps casts and chroma noise")
+def chroma_source(out: torch.Tensor, src: torch.Tensor) -> torch.Tensor: return src
+
+@CHROMA.register("matched", doc="the model's Cb/Cr, its spread around its mean capped (per channel) at the source's: cast correction without added saturation")
+def chroma_matched(out: torch.Tensor, src: torch.Tensor) -> torch.Tensor:
+    mean = out.mean((-2, -1), keepdim=True)
+    dev = out - mean
+    k = (src.std((-2, -1), keepdim=True) / dev.std((-2, -1), keepdim=True).clamp_min(1e-6)).clamp(max=1.0)
+    return mean + dev * k
+
+def apply_chroma(x: torch.Tensor, src: torch.Tensor, policy: str = "diffused") -> torch.Tensor:
+    "`x` (B, 3, H, W) model-space YCbCr with its Cb/Cr replaced by `CHROMA[policy](x Cb/Cr, src Cb/Cr)`; Y unchanged."
+    fn = CHROMA[policy]
+    if x.ndim != 4 or x.shape[1] != 3 or src.shape != x.shape:
+        raise ValueError(f"apply_chroma needs two (B, 3, H, W) tensors of one shape, got {tuple(x.shape)} and {tuple(src.shape)}")
+    return torch.cat([x[:, :1], fn(x[:, 1:], src[:, 1:].to(x))], 1)
+
+# %% ../nbs/14_restore.ipynb
 class Restorer:
     "A trained degradation-removal diffusion model ready to restore images."
     def __init__(self, model: CondUNet, schedule: Schedule, pred_type: str = "v", manifest: dict | None = None,
@@ -149,8 +172,10 @@ class Restorer:
         return TiledDenoiser(lambda w: self.denoiser(cond[..., w[0], w[1]]), tuple(cond.shape[-2:]), tile, overlap, self.multiple)
 
     def restore(self, img: np.ndarray, steps: int = 25, method: str = "mean", seed: int | None = 0, eta: float = 0.0,
-                hooks: Sequence[Callable] = (), progress: bool = False, tile: int | tuple | None = 256, overlap: int = 64) -> np.ndarray:
-        "Restore a grey HxW or RGB HxWx3 image (float [0,1] or uint8) in `tile` windows (None: whole); same shape out, float32 [0,1]."
+                hooks: Sequence[Callable] = (), progress: bool = False, tile: int | tuple | None = 256, overlap: int = 64,
+                chroma: str = "diffused") -> np.ndarray:
+        "Restore a grey HxW or RGB HxWx3 image (float [0,1] or uint8) in `tile` windows (None: whole), colour by `CHROMA[chroma]`; same shape out, float32 [0,1]."
+        CHROMA[chroma]
         img = np.asarray(img)
         if not (img.ndim == 2 or (img.ndim == 3 and img.shape[-1] == 3)) or min(img.shape[:2]) < 1:
             raise ValueError(f"expected a grey HxW or RGB HxWx3 image, got shape {img.shape}")
@@ -161,7 +186,8 @@ class Restorer:
         with torch.inference_mode():
             x = sample(self.tiled_denoiser(cond, tile, overlap), self.schedule, x_T, steps=steps, method=method, eta=eta, generator=g,
                        hooks=hooks, progress=progress)
-        return from_model(crop_to(x, hw)[0].permute(1, 2, 0).float().cpu().numpy(), grey=grey)
+            x = apply_chroma(crop_to(x, hw).float(), crop_to(cond, hw), chroma)
+        return from_model(x[0].permute(1, 2, 0).cpu().numpy(), grey=grey)
 
     def __repr__(self):
         m = self.manifest
@@ -177,12 +203,14 @@ class Restorer:
          arg("--threads", type=int, default=None, help="torch CPU threads"),
          arg("--tile", type=int, default=256, help="denoise in overlapping tiles of this size (0: the whole image at once)"),
          arg("--overlap", type=int, default=64, help="pixels shared by neighbouring tiles"),
+         arg("--chroma", default="diffused", help="colour policy (restore.CHROMA): diffused (the model's Cb/Cr), matched, source"),
          arg("--fp32", action="store_true", help="run in fp32 instead of bf16 autocast"))
 def restore_cmd(ns):
     if ns.threads: torch.set_num_threads(ns.threads)
     r = Restorer.from_pretrained(ns.weights, bf16=not ns.fp32)
     img = read_image(ns.input)
     t = time.time()
-    out = r.restore(img, steps=ns.steps, method=ns.method, seed=ns.seed, progress=True, tile=ns.tile or None, overlap=ns.overlap)
+    out = r.restore(img, steps=ns.steps, method=ns.method, seed=ns.seed, progress=True, tile=ns.tile or None, overlap=ns.overlap,
+                    chroma=ns.chroma)
     write_image(ns.output, out)
     print(f"restored {ns.input} ({img.shape[1]}x{img.shape[0]}) -> {ns.output} in {time.time() - t:.1f} s ({ns.steps} steps)")

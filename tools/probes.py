@@ -6,8 +6,13 @@ parameters and code version.
              MSRS test pair for several (iters, lr) settings (why FCMAdapt defaults to 2 Adam steps at lr 2e-2)
   chroma     where the fused colour saturation comes from: mean |Cb|+|Cr| (0-255 units) of the visible image, of the
              restorer's output on it, and of the FCM / feature-mean fusions, on a few MSRS test pairs
+  chroma-policy  the fused colour under each `restore.CHROMA` policy: mean |dCb|+|dCr| / 2 (0-255) against the clean
+             visible image, and saturation, on clean and degraded ('visible' / 'infrared' protocols at --severity)
+             MSRS day pairs at 240x320 (or `--dataset harvard`: PET/SPECT-MRI pairs, the 'medical' protocol); `--split train` chose the default ('matched'), `--split test` reports it.
+             The policies are applied to the 'diffused' fusion's RGB output (exact up to RGB clipping), so each pair
+             is sampled once per protocol.
 
-Usage:  .venv/bin/python tools/probes.py remod-lr|chroma [--threads 2] [--steps 10]
+Usage:  .venv/bin/python tools/probes.py remod-lr|chroma|chroma-policy [--threads 2] [--steps 10]
 """
 from __future__ import annotations
 import argparse, time
@@ -61,7 +66,50 @@ def chroma(a):
     return dict(measure="mean |Cb - 128| + |Cr - 128| / 2 in 0-255 units (mean over both channels)", rows=rows)
 
 
-PROBES = {"remod-lr": remod_lr, "chroma": chroma}
+def chroma_policy(a):
+    import cv2, torch
+    from text_difuse.data import load_dataset
+    from text_difuse.fuse import Fuser
+    from text_difuse.degrade import degrade_protocol
+    from text_difuse.io import rgb_to_ycbcr
+    from text_difuse.restore import CHROMA, apply_chroma
+    med = a.dataset == "harvard"
+    fu = Fuser.from_pretrained("medical" if med else "ivif", chroma="diffused")
+    model = lambda x: torch.from_numpy(rgb_to_ycbcr(np.asarray(x, np.float32)) * 2 - 1).permute(2, 0, 1)[None]
+    if med:   # the colour (functional) tasks, a.n // 2 pairs each
+        sets = [load_dataset("harvard", split=a.split, root=a.root, task=t) for t in ("PET-MRI", "SPECT-MRI")]
+        items = [(ds, i) for ds in sets for i in np.linspace(0, len(ds) - 1, a.n // 2).round().astype(int)]
+        protos, size = ("medical", "medical"), None
+    else:
+        ds = load_dataset("msrs", split=a.split, root=a.root)
+        day = [i for i, g in enumerate(ds.groups) if g == "day"]
+        items = [(ds, day[i]) for i in np.linspace(0, len(day) - 1, a.n).round().astype(int)]
+        protos, size = ("infrared", "visible"), (320, 240)
+    rs = (lambda x: cv2.resize(x, size, interpolation=cv2.INTER_AREA)) if size else (lambda x: x)
+    err = {(p, c): [] for p in ("clean", "degraded") for c in CHROMA.names()}
+    sat = {k: [] for k in err}
+    for ds, i in items:
+        d = ds[i]
+        ir, vis = rs(d["a"]), rs(d["b"])
+        ref = model(vis)[:, 1:]
+        for prot, (A, B) in {"clean": (ir, vis), "degraded": (degrade_protocol(ir, protos[0], a.severity, 1000 + i),
+                                                               degrade_protocol(vis, protos[1], a.severity, 2000 + i))}.items():
+            f = model(fu.fuse(A, B, steps=a.steps, seed=i))
+            for c in CHROMA.names():
+                cc = apply_chroma(f, model(B), c)[:, 1:]
+                err[(prot, c)].append(float((cc - ref).abs().mean()) * 255 / 2)
+                sat[(prot, c)].append(float(cc.abs().mean()) * 255 / 2)
+        print(ds.names[i], {f"{p}/{c}": round(v[-1], 2) for (p, c), v in err.items()}, flush=True)
+    rows = [dict(protocol=p, policy=c, chroma_err=round(float(np.mean(err[(p, c)])), 2), saturation=round(float(np.mean(sat[(p, c)])), 2))
+            for (p, c) in err]
+    for p in ("clean", "degraded"): rows.append(dict(protocol=p, policy="(clean visible)", chroma_err=0.0,
+                                                      saturation=round(float(np.mean([np.abs(rgb_to_ycbcr(rs(ds[i]["b"]))[..., 1:] - 0.5).mean() * 255 for ds, i in items])), 2)))
+    for r in rows: print(r)
+    return dict(measure="chroma_err: mean |Cb - Cb_clean| + |Cr - Cr_clean| / 2, saturation: mean |Cb - 128| + |Cr - 128| / 2 (0-255 units)",
+                dataset=a.dataset, split=a.split, pairs=[ds.names[i] for ds, i in items], severity=a.severity, rows=rows)
+
+
+PROBES = {"remod-lr": remod_lr, "chroma": chroma, "chroma-policy": chroma_policy}
 
 if __name__ == "__main__":
     p = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
@@ -73,6 +121,10 @@ if __name__ == "__main__":
     p.add_argument("--prompt", default="people")
     p.add_argument("--locator", default="yolo")
     p.add_argument("--pairs", default="00095D,01070N", help="chroma: MSRS test pairs")
+    p.add_argument("--split", default="test", help="chroma-policy: MSRS split (train: selection, test: report)")
+    p.add_argument("--dataset", default="msrs", choices=["msrs", "harvard"], help="chroma-policy: MSRS day pairs or Harvard PET/SPECT-MRI pairs")
+    p.add_argument("--n", type=int, default=8, help="chroma-policy: day pairs, evenly spaced")
+    p.add_argument("--severity", type=float, default=0.5, help="chroma-policy: degradation protocol severity")
     a = p.parse_args()
     import json, torch
     from text_difuse.repro import out_dir, save_params
@@ -80,6 +132,7 @@ if __name__ == "__main__":
     od = out_dir("probes", "results/probes")
     t0 = time.time()
     res = PROBES[a.probe](a)
-    (od / f"{a.probe}.json").write_text(json.dumps(res, indent=1) + "\n")
-    save_params(od, dict(vars(a), wall_seconds=round(time.time() - t0, 1)), name=f"{a.probe}.params.json")
-    print(f"wrote {od / (a.probe + '.json')}")
+    name = a.probe + (f"{'-harvard' if a.dataset == 'harvard' else ''}-{a.split}" if a.probe == "chroma-policy" else "")
+    (od / f"{name}.json").write_text(json.dumps(res, indent=1) + "\n")
+    save_params(od, dict(vars(a), wall_seconds=round(time.time() - t0, 1)), name=f"{name}.params.json")
+    print(f"wrote {od / (name + '.json')}")
