@@ -71,10 +71,11 @@ class FCMAdapt:
         with torch.no_grad(), ac(): return x0_of(blend(decode))
 
 class Unsharp:
-    "Training-free local-contrast stretch of x0's luminance: `y + strength * (y - gaussian_blur(y))`."
-    def __init__(self, fuser=None, model_fn=None, strength: float = 1.5, sigma: float = 2.0):
-        self.strength, self.sigma = strength, sigma
+    "Training-free local-contrast stretch of x0's luminance, `y + strength * (y - gaussian_blur(y))`, once at the last step (`every_step`: at each)."
+    def __init__(self, fuser=None, model_fn=None, strength: float = 1.5, sigma: float = 2.0, every_step: bool = False):
+        self.strength, self.sigma, self.every_step = strength, sigma, every_step
     def __call__(self, s: Step, m: torch.Tensor) -> torch.Tensor:
+        if not self.every_step and s.i != 0: return s.x0_hat
         y = s.x0_hat[:, :1]
         k = int(2 * round(3 * self.sigma) + 1); xs = torch.arange(k, dtype=y.dtype, device=y.device) - k // 2
         g = torch.exp(-xs ** 2 / (2 * self.sigma ** 2)); g = g / g.sum()
