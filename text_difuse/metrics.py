@@ -9,13 +9,13 @@ from pathlib import Path
 import numpy as np
 from scipy import ndimage, signal
 from .core import Registry
-from .io import IMAGE_EXTS, read_image, luma, check_same_size
+from .io import IMAGE_EXTS, read_image, luma, check_same_size, rgb_to_ycbcr
 from .cli import command, arg
 
 # %% auto 0
 __all__ = ['VIF_SIGMA_NSQ', 'VIF_MIN_SIDE', 'METRICS', 'to_grey255', 'entropy', 'avg_gradient', 'corr2', 'vifp_multi', 'vifp',
-           'vifp_naive', 'EN', 'AG', 'SD', 'SCD', 'VIF', 'fusion_metrics', 'psnr', 'ssim', 'find_fused', 'summarise',
-           'evaluate', 'metrics_cmd']
+           'vifp_naive', 'EN', 'AG', 'SD', 'SCD', 'VIF', 'fusion_metrics', 'psnr', 'ssim', 'chroma_error', 'find_fused',
+           'summarise', 'evaluate', 'metrics_cmd']
 
 # %% ../nbs/04_metrics.ipynb
 def to_grey255(img, data_range: float | None = None) -> np.ndarray:
@@ -208,6 +208,13 @@ def ssim(x, y) -> float:
     "SSIM of `x` against `y` ([0,1] float or uint8)."
     import piq
     return float(piq.ssim(*_pair01(x, y), data_range=1.0))
+
+def chroma_error(x, y) -> float:
+    "Colour error of RGB `x` against RGB `y` ([0,1] float or uint8): mean (|Cb - Cb'| + |Cr - Cr'|) / 2 in 0-255 units; NaN if either is grey."
+    if np.ndim(x) != 3 or np.ndim(y) != 3: return float("nan")
+    tx, ty = _pair01(x, y)
+    cx, cy = (rgb_to_ycbcr(t[0].permute(1, 2, 0).numpy())[..., 1:] for t in (tx, ty))
+    return float(np.abs(cx - cy).mean() * 255)
 
 # %% ../nbs/04_metrics.ipynb
 def _fused_index(fused_dir: Path, exts) -> dict:

@@ -88,13 +88,16 @@ def chroma_policy(a):
     rs = (lambda x: cv2.resize(x, size, interpolation=cv2.INTER_AREA)) if size else (lambda x: x)
     err = {(p, c): [] for p in ("clean", "degraded") for c in CHROMA.names()}
     sat = {k: [] for k in err}
+    shift, clean_sat = {"clean": [], "degraded": []}, []
     for ds, i in items:
         d = ds[i]
         ir, vis = rs(d["a"]), rs(d["b"])
         ref = model(vis)[:, 1:]
+        clean_sat.append(float(ref.abs().mean()) * 255 / 2)
         for prot, (A, B) in {"clean": (ir, vis), "degraded": (degrade_protocol(ir, protos[0], a.severity, 1000 + i),
                                                                degrade_protocol(vis, protos[1], a.severity, 2000 + i))}.items():
             f = model(fu.fuse(A, B, steps=a.steps, seed=i))
+            shift[prot].append(((f[:, 1:] - ref).mean((0, 2, 3)) * 255 / 2).tolist())   # the model's own colour drift (Cb, Cr)
             for c in CHROMA.names():
                 cc = apply_chroma(f, model(B), c)[:, 1:]
                 err[(prot, c)].append(float((cc - ref).abs().mean()) * 255 / 2)
@@ -103,10 +106,14 @@ def chroma_policy(a):
     rows = [dict(protocol=p, policy=c, chroma_err=round(float(np.mean(err[(p, c)])), 2), saturation=round(float(np.mean(sat[(p, c)])), 2))
             for (p, c) in err]
     for p in ("clean", "degraded"): rows.append(dict(protocol=p, policy="(clean visible)", chroma_err=0.0,
-                                                      saturation=round(float(np.mean([np.abs(rgb_to_ycbcr(rs(ds[i]["b"]))[..., 1:] - 0.5).mean() * 255 for ds, i in items])), 2)))
+                                                      saturation=round(float(np.mean(clean_sat)), 2)))
+    drift = {p: [round(float(v), 2) for v in np.mean(shift[p], 0)] for p in shift}
     for r in rows: print(r)
-    return dict(measure="chroma_err: mean |Cb - Cb_clean| + |Cr - Cr_clean| / 2, saturation: mean |Cb - 128| + |Cr - 128| / 2 (0-255 units)",
-                dataset=a.dataset, split=a.split, pairs=[ds.names[i] for ds, i in items], severity=a.severity, rows=rows)
+    print("diffused mean Cb/Cr - clean mean Cb/Cr:", drift)
+    return dict(measure="chroma_err: mean |Cb - Cb_clean| + |Cr - Cr_clean| / 2, saturation: mean |Cb - 128| + |Cr - 128| / 2, "
+                        "diffused_mean_shift: mean Cb, Cr of the 'diffused' fusion minus the clean colour source's (0-255 units)",
+                dataset=a.dataset, split=a.split, pairs=[ds.names[i] for ds, i in items], severity=a.severity, rows=rows,
+                diffused_mean_shift=drift)
 
 
 PROBES = {"remod-lr": remod_lr, "chroma": chroma, "chroma-policy": chroma_policy}
