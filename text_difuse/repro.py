@@ -10,7 +10,8 @@ import numpy as np
 import pandas as pd
 
 # %% auto 0
-__all__ = ['project_root', 'results_root', 'git_commit', 'out_dir', 'mark_best', 'save_table', 'save_params']
+__all__ = ['project_root', 'results_root', 'git_commit', 'out_dir', 'project_path', 'weights_arg', 'evenly', 'mark_best',
+           'save_table', 'save_params']
 
 # %% ../nbs/07_repro.ipynb
 def project_root(start=None) -> Path:
@@ -50,6 +51,22 @@ def out_dir(id: str, out=None) -> Path:
     d.mkdir(parents=True, exist_ok=True)
     _STARTS[str(d.resolve())] = (git_commit(), datetime.datetime.now(datetime.timezone.utc).isoformat(timespec="seconds"))
     return d
+
+# %% ../nbs/07_repro.ipynb
+def project_path(p) -> Path:
+    "`p` as a path; relative ones are relative to the project root (not the notebook's working directory)."
+    p = Path(p).expanduser()
+    return p if p.is_absolute() else project_root() / p
+
+def weights_arg(p):
+    "A weights parameter for `from_pretrained`: a name (no file suffix: 'pretrained', 'compact', 'mean', ...) as is, a file via `project_path`."
+    return p if isinstance(p, str) and not Path(p).suffix else project_path(p)
+
+def evenly(items, n: int | None) -> list:
+    "`n` items spread evenly over `items` (first and last included); all of them when `n` is None or >= len(items)."
+    items = list(items)
+    if n is None or n >= len(items): return items
+    return [items[i] for i in np.unique(np.linspace(0, len(items) - 1, n).round().astype(int))]
 
 # %% ../nbs/07_repro.ipynb
 def _fmt(v, floatfmt: str) -> str:
