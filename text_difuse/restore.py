@@ -18,8 +18,9 @@ from .sampler import sample
 from .train import sha256_file, WEIGHTS_FORMAT
 
 # %% auto 0
-__all__ = ['WEIGHTS_DIR', 'PRETRAINED', 'CHROMA', 'resolve_weights', 'load_weights', 'tile_starts', 'TiledDenoiser',
-           'chroma_diffused', 'chroma_source', 'chroma_matched', 'apply_chroma', 'Restorer', 'restore_cmd']
+__all__ = ['WEIGHTS_DIR', 'PRETRAINED', 'CHROMA', 'LUMA', 'MODALITY_LUMA', 'resolve_weights', 'load_weights', 'tile_starts',
+           'TiledDenoiser', 'chroma_diffused', 'chroma_source', 'chroma_matched', 'apply_chroma', 'LumaAnchor',
+           'luma_free', 'luma_anchored', 'luma_for', 'Restorer', 'restore_cmd']
 
 # %% ../nbs/14_restore.ipynb
 import text_difuse as _pkg
@@ -133,6 +134,31 @@ def apply_chroma(x: torch.Tensor, src: torch.Tensor, policy: str = "diffused") -
     return torch.cat([x[:, :1], fn(x[:, 1:], src[:, 1:].to(x))], 1)
 
 # %% ../nbs/14_restore.ipynb
+class LumaAnchor:
+    "Sampler hook: shift the x0 estimate's Y channel to mean `target` (B, 1, 1, 1, model space) per image, clip, re-derive the step."
+    def __init__(self, target: torch.Tensor): self.target = target
+    def __call__(self, step):
+        x0 = step.x0_hat.clone()
+        x0[:, :1] += self.target.to(x0) - x0[:, :1].mean((-2, -1), keepdim=True)
+        return step.with_x0(x0.clamp(-1, 1))
+
+LUMA = Registry("luma policy")
+
+@LUMA.register("free", doc="the model sets the brightness: needed where exposure is a degradation (visible light)")
+def luma_free(cond: torch.Tensor) -> list: return []
+
+@LUMA.register("anchored", doc="every step's x0 estimate keeps the degraded input's mean Y: for modalities whose degradations keep the brightness")
+def luma_anchored(cond: torch.Tensor) -> list: return [LumaAnchor(cond[:, :1].mean((-2, -1), keepdim=True))]
+
+MODALITY_LUMA = {"visible": "free", "infrared": "anchored", "medical": "anchored"}
+
+def luma_for(modality: str | None) -> str:
+    "The default luma policy of `modality` (None: 'free')."
+    if modality is None: return "free"
+    if modality not in MODALITY_LUMA: raise ValueError(f"unknown modality {modality!r}; known: {', '.join(MODALITY_LUMA)}")
+    return MODALITY_LUMA[modality]
+
+# %% ../nbs/14_restore.ipynb
 class Restorer:
     "A trained degradation-removal diffusion model ready to restore images."
     def __init__(self, model: CondUNet, schedule: Schedule, pred_type: str = "v", manifest: dict | None = None,
@@ -173,9 +199,9 @@ class Restorer:
 
     def restore(self, img: np.ndarray, steps: int = 25, method: str = "mean", seed: int | None = 0, eta: float = 0.0,
                 hooks: Sequence[Callable] = (), progress: bool = False, tile: int | tuple | None = 256, overlap: int = 64,
-                chroma: str = "diffused") -> np.ndarray:
-        "Restore a grey HxW or RGB HxWx3 image (float [0,1] or uint8) in `tile` windows (None: whole), colour by `CHROMA[chroma]`; same shape out, float32 [0,1]."
-        CHROMA[chroma]
+                chroma: str = "diffused", luma: str = "free") -> np.ndarray:
+        "Restore a grey HxW or RGB HxWx3 image (float [0,1] or uint8) in `tile` windows (None: whole), colour by `CHROMA[chroma]`, brightness by `LUMA[luma]`; same shape out, float32 [0,1]."
+        CHROMA[chroma]; LUMA[luma]
         img = np.asarray(img)
         if not (img.ndim == 2 or (img.ndim == 3 and img.shape[-1] == 3)) or min(img.shape[:2]) < 1:
             raise ValueError(f"expected a grey HxW or RGB HxWx3 image, got shape {img.shape}")
@@ -185,7 +211,7 @@ class Restorer:
         x_T = torch.randn(cond.shape, generator=g, device=self.device)
         with torch.inference_mode():
             x = sample(self.tiled_denoiser(cond, tile, overlap), self.schedule, x_T, steps=steps, method=method, eta=eta, generator=g,
-                       hooks=hooks, progress=progress)
+                       hooks=[*LUMA[luma](cond), *hooks], progress=progress)
             x = apply_chroma(crop_to(x, hw).float(), crop_to(cond, hw), chroma)
         return from_model(x[0].permute(1, 2, 0).cpu().numpy(), grey=grey)
 
@@ -204,6 +230,8 @@ class Restorer:
          arg("--tile", type=int, default=256, help="denoise in overlapping tiles of this size (0: the whole image at once)"),
          arg("--overlap", type=int, default=64, help="pixels shared by neighbouring tiles"),
          arg("--chroma", default="diffused", help="colour policy (restore.CHROMA): diffused (the model's Cb/Cr), matched, source"),
+         arg("--modality", default=None, choices=list(MODALITY_LUMA), help="what the image is: sets the default --luma (visible: free, infrared / medical: anchored)"),
+         arg("--luma", default=None, help="brightness policy (restore.LUMA): free (the model's), anchored (the input's mean kept); default from --modality, else free"),
          arg("--fp32", action="store_true", help="run in fp32 instead of bf16 autocast"))
 def restore_cmd(ns):
     if ns.threads: torch.set_num_threads(ns.threads)
@@ -211,6 +239,6 @@ def restore_cmd(ns):
     img = read_image(ns.input)
     t = time.time()
     out = r.restore(img, steps=ns.steps, method=ns.method, seed=ns.seed, progress=True, tile=ns.tile or None, overlap=ns.overlap,
-                    chroma=ns.chroma)
+                    chroma=ns.chroma, luma=ns.luma or luma_for(ns.modality))
     write_image(ns.output, out)
     print(f"restored {ns.input} ({img.shape[1]}x{img.shape[0]}) -> {ns.output} in {time.time() - t:.1f} s ({ns.steps} steps)")

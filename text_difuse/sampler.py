@@ -27,31 +27,38 @@ class Step:
     x_prev: torch.Tensor
     noise: torch.Tensor | float = 0.0   # what was added to `mean` to get `x_prev`
     schedule: Schedule | None = None     # the (respaced) schedule `i` indexes, for hooks that recompute means
+    rule: Callable | None = None         # the sampler's update rule (a `SAMPLERS` entry) and its `eta`
+    eta: float = 0.0
+
+    def with_x0(self, x0: torch.Tensor) -> "Step":
+        "This step with the x0 estimate replaced by `x0`: mean re-derived by the step's rule, the same noise added."
+        if self.rule is None or self.schedule is None: raise ValueError("this Step carries no rule/schedule to re-derive its mean from")
+        mean = self.rule(self.schedule, self.i, self.x_t, x0, self.eta)[0]
+        return replace(self, x0_hat=x0, mean=mean, x_prev=mean + self.noise if torch.is_tensor(self.noise) else mean)
 
 SAMPLERS = Registry("sampler")
 
 @SAMPLERS.register("mean")
-def mean_step(s: Schedule, i, x_t, x0_hat, eta=0.0, generator=None):
+def mean_step(s: Schedule, i, x_t, x0_hat, eta=0.0):
     "The paper's deterministic step: x_{i-1} = the posterior mean of q(x_{i-1} | x_i, x0_hat); no noise."
     return s.posterior_mean(x0_hat, x_t, i), 0.0
 
 @SAMPLERS.register("ddpm")
-def ddpm_step(s: Schedule, i, x_t, x0_hat, eta=1.0, generator=None):
+def ddpm_step(s: Schedule, i, x_t, x0_hat, eta=1.0):
     "Ancestral sampling: posterior mean plus `eta` * posterior std * N(0, I) (none at the last step)."
     mean = s.posterior_mean(x0_hat, x_t, i)
     if i == 0 or eta == 0: return mean, 0.0
-    z = torch.randn(x_t.shape, generator=generator, device=x_t.device, dtype=x_t.dtype)
-    return mean, eta * torch.exp(0.5 * s.posterior_var(i, x_t, log=True)) * z
+    return mean, eta * torch.exp(0.5 * s.posterior_var(i, x_t, log=True))
 
 @SAMPLERS.register("ddim")
-def ddim_step(s: Schedule, i, x_t, x0_hat, eta=0.0, generator=None):
+def ddim_step(s: Schedule, i, x_t, x0_hat, eta=0.0):
     "DDIM (Song et al.): eps re-derived from x0_hat; `eta`=0 deterministic, 1 ~ DDPM variance."
     a, a_prev = s.at("alphas_cumprod", i, x_t), s.at("alphas_cumprod_prev", i, x_t)
     eps = s.pred_eps(x_t, i, x0_hat)
     sigma = eta * torch.sqrt((1 - a_prev) / (1 - a)) * torch.sqrt(1 - a / a_prev)
     mean = torch.sqrt(a_prev) * x0_hat + torch.sqrt((1 - a_prev - sigma ** 2).clamp(min=0)) * eps
     if i == 0 or eta == 0: return mean, 0.0
-    return mean, sigma * torch.randn(x_t.shape, generator=generator, device=x_t.device, dtype=x_t.dtype)
+    return mean, sigma
 
 # %% ../nbs/12_sampler.ipynb
 def sample(model_fn: Callable, schedule: Schedule, x_T: torch.Tensor | Sequence[int], steps: int | None = None,
@@ -71,8 +78,9 @@ def sample(model_fn: Callable, schedule: Schedule, x_T: torch.Tensor | Sequence[
         out = out.to(x.dtype)
         x0 = schedule.pred_x0(x, i, out, pred_type)
         if clip: x0 = x0.clamp(-1, 1)
-        mean, noise = rule(schedule, i, x, x0, eta, generator)
-        step = Step(i, t, x, out, x0, mean, mean + noise if torch.is_tensor(noise) else mean, noise, schedule)
+        mean, std = rule(schedule, i, x, x0, eta)
+        noise = std * torch.randn(x.shape, generator=generator, device=x.device, dtype=x.dtype) if torch.is_tensor(std) else 0.0
+        step = Step(i, t, x, out, x0, mean, mean + noise if torch.is_tensor(noise) else mean, noise, schedule, rule, eta)
         for hook in hooks:
             before = step
             step = hook(step) or step

@@ -11,8 +11,12 @@ parameters and code version.
              MSRS day pairs at 240x320 (or `--dataset harvard`: PET/SPECT-MRI pairs, the 'medical' protocol); `--split train` chose the default ('matched'), `--split test` reports it.
              The policies are applied to the 'diffused' fusion's RGB output (exact up to RGB clipping), so each pair
              is sampled once per protocol.
+  luma-policy  the restorer's brightness under each `restore.LUMA` policy: PSNR / SSIM against the clean image and
+             the mean-brightness error, on clean and degraded (its modality's protocol at --severity) images: MSRS
+             infrared and visible (--n pairs, half day, half night, centre 256x256) and Harvard MRI / CT / PET / SPECT
+             (--n pairs over the three tasks); `--split train` chose `restore.MODALITY_LUMA`, `--split test` reports it.
 
-Usage:  .venv/bin/python tools/probes.py remod-lr|chroma|chroma-policy [--threads 2] [--steps 10]
+Usage:  .venv/bin/python tools/probes.py remod-lr|chroma|chroma-policy|luma-policy [--threads 2] [--steps 10]
 """
 from __future__ import annotations
 import argparse, time
@@ -116,7 +120,49 @@ def chroma_policy(a):
                 diffused_mean_shift=drift)
 
 
-PROBES = {"remod-lr": remod_lr, "chroma": chroma, "chroma-policy": chroma_policy}
+def luma_policy(a):
+    from text_difuse.data import load_dataset
+    from text_difuse.degrade import degrade_protocol
+    from text_difuse.io import rgb_to_ycbcr
+    from text_difuse.metrics import psnr, ssim
+    from text_difuse.repro import evenly
+    from text_difuse.restore import Restorer, LUMA
+    r = Restorer.from_pretrained("compact")
+    luma = lambda x: float((rgb_to_ycbcr(x)[..., 0] if x.ndim == 3 else x).mean())
+    def centre(x, c=256):
+        y, z = max(0, (x.shape[0] - c) // 2), max(0, (x.shape[1] - c) // 2)
+        return np.ascontiguousarray(x[y:y + c, z:z + c])
+    items = []   # (modality label, protocol, name, clean image)
+    ds = load_dataset("msrs", split=a.split, root=a.root)
+    day, night = [[i for i, g in enumerate(ds.groups) if g == k] for k in ("day", "night")]
+    for i in evenly(day, a.n - a.n // 2) + evenly(night, a.n // 2):
+        items += [("infrared", "infrared", ds.names[i], centre(ds[i]["a"])), ("visible", "visible", ds.names[i], centre(ds[i]["b"]))]
+    for k, task in enumerate(("CT-MRI", "PET-MRI", "SPECT-MRI")):
+        hd = load_dataset("harvard", split=a.split, root=a.root, task=task)
+        for i in evenly(list(range(len(hd))), a.n // 3 + (k < a.n % 3)):
+            items += [("MRI", "medical", hd.names[i], hd[i]["a"]), (task.split("-")[0], "medical", hd.names[i], hd[i]["b"])]
+    rows = []
+    for j, (mod, proto, name, clean) in enumerate(items):
+        for cond in ("clean", "degraded"):
+            x = clean if cond == "clean" else degrade_protocol(clean, proto, a.severity, seed=3000 + j)
+            for pol in LUMA.names():
+                out = r.restore(x, steps=a.steps, seed=j, luma=pol)
+                rows.append(dict(modality=mod, protocol=proto, input=cond, policy=pol, name=name, psnr=psnr(out, clean),
+                                 ssim=ssim(out, clean), mean_err=luma(out) - luma(clean)))
+        print(name, mod, {f"{q['input']}/{q['policy']}": round(q["psnr"], 2) for q in rows[-4:]}, flush=True)
+    import pandas as pd
+    df = pd.DataFrame(rows)
+    g = df.groupby(["protocol", "modality", "input", "policy"], sort=False)
+    summary = g.agg(psnr=("psnr", "mean"), ssim=("ssim", "mean"), mean_err=("mean_err", "mean"), abs_mean_err=("mean_err", lambda v: v.abs().mean()),
+                    n=("psnr", "size")).round(4).reset_index()
+    by_proto = df.groupby(["protocol", "input", "policy"], sort=False)[["psnr", "ssim"]].mean().round(3).reset_index()
+    print(summary.to_string()); print(by_proto.to_string())
+    return dict(measure="psnr / ssim against the clean image; mean_err: mean luma (Y, 0-1) of the output minus the clean image's",
+                split=a.split, severity=a.severity, steps=a.steps, n_pairs=a.n, rows=summary.to_dict("records"),
+                by_protocol=by_proto.to_dict("records"))
+
+
+PROBES = {"remod-lr": remod_lr, "chroma": chroma, "chroma-policy": chroma_policy, "luma-policy": luma_policy}
 
 if __name__ == "__main__":
     p = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
@@ -128,10 +174,10 @@ if __name__ == "__main__":
     p.add_argument("--prompt", default="people")
     p.add_argument("--locator", default="yolo")
     p.add_argument("--pairs", default="00095D,01070N", help="chroma: MSRS test pairs")
-    p.add_argument("--split", default="test", help="chroma-policy: MSRS split (train: selection, test: report)")
+    p.add_argument("--split", default="test", help="chroma-policy / luma-policy: split (train: selection, test: report)")
     p.add_argument("--dataset", default="msrs", choices=["msrs", "harvard"], help="chroma-policy: MSRS day pairs or Harvard PET/SPECT-MRI pairs")
-    p.add_argument("--n", type=int, default=8, help="chroma-policy: day pairs, evenly spaced")
-    p.add_argument("--severity", type=float, default=0.5, help="chroma-policy: degradation protocol severity")
+    p.add_argument("--n", type=int, default=8, help="chroma-policy: day pairs, evenly spaced; luma-policy: MSRS and Harvard pairs each")
+    p.add_argument("--severity", type=float, default=0.5, help="chroma-policy / luma-policy: degradation protocol severity")
     a = p.parse_args()
     import json, torch
     from text_difuse.repro import out_dir, save_params
@@ -139,7 +185,8 @@ if __name__ == "__main__":
     od = out_dir("probes", "results/probes")
     t0 = time.time()
     res = PROBES[a.probe](a)
-    name = a.probe + (f"{'-harvard' if a.dataset == 'harvard' else ''}-{a.split}" if a.probe == "chroma-policy" else "")
+    name = a.probe + (f"{'-harvard' if a.dataset == 'harvard' else ''}-{a.split}" if a.probe == "chroma-policy" else
+                      f"-{a.split}" if a.probe == "luma-policy" else "")
     (od / f"{name}.json").write_text(json.dumps(res, indent=1) + "\n")
     save_params(od, dict(vars(a), wall_seconds=round(time.time() - t0, 1)), name=f"{name}.params.json")
     print(f"wrote {od / (name + '.json')}")
