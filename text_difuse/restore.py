@@ -230,15 +230,22 @@ class Restorer:
          arg("--tile", type=int, default=256, help="denoise in overlapping tiles of this size (0: the whole image at once)"),
          arg("--overlap", type=int, default=64, help="pixels shared by neighbouring tiles"),
          arg("--chroma", default="diffused", help="colour policy (restore.CHROMA): diffused (the model's Cb/Cr), matched, source"),
-         arg("--modality", default=None, choices=list(MODALITY_LUMA), help="what the image is: sets the default --luma (visible: free, infrared / medical: anchored)"),
-         arg("--luma", default=None, help="brightness policy (restore.LUMA): free (the model's), anchored (the input's mean kept); default from --modality, else free"),
+         arg("--modality", default="auto", choices=["auto", *MODALITY_LUMA], help="what the image is; sets the default --luma (visible: free, infrared / medical: anchored; auto: grey images anchored, colour free)"),
+         arg("--luma", default=None, help="brightness policy (restore.LUMA): free (the model's), anchored (the input's mean kept); default from --modality"),
          arg("--fp32", action="store_true", help="run in fp32 instead of bf16 autocast"))
 def restore_cmd(ns):
     if ns.threads: torch.set_num_threads(ns.threads)
     r = Restorer.from_pretrained(ns.weights, bf16=not ns.fp32)
     img = read_image(ns.input)
+    if ns.luma is None:
+        if ns.modality == "auto":
+            ns.luma = "anchored" if img.ndim == 2 else "free"
+            print(f"brightness: {ns.luma} ({'grey: taken as infrared / medical' if img.ndim == 2 else 'colour: taken as visible light'}; "
+                  f"--modality or --luma to choose)")
+        else: ns.luma = luma_for(ns.modality)
+    LUMA[ns.luma]
     t = time.time()
     out = r.restore(img, steps=ns.steps, method=ns.method, seed=ns.seed, progress=True, tile=ns.tile or None, overlap=ns.overlap,
-                    chroma=ns.chroma, luma=ns.luma or luma_for(ns.modality))
+                    chroma=ns.chroma, luma=ns.luma)
     write_image(ns.output, out)
     print(f"restored {ns.input} ({img.shape[1]}x{img.shape[0]}) -> {ns.output} in {time.time() - t:.1f} s ({ns.steps} steps)")
