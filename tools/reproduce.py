@@ -4,7 +4,10 @@
   .venv/bin/python tools/reproduce.py                              # smoke profile: notebook defaults -> results/_smoke/<id>/
   .venv/bin/python tools/reproduce.py --profile paper              # parameters from nbs/repro/<id>.yaml -> results/<id>/
   .venv/bin/python tools/reproduce.py --profile paper --only baselines,fusion
+  .venv/bin/python tools/reproduce.py --profile paper --only restoration.full   # a variant: nbs/repro/restoration.full.yaml
   .venv/bin/python tools/reproduce.py --list
+A variant `nbs/repro/<id>.<name>.yaml` runs notebook `<id>` with other paper-scale parameters into `results/<id>_<name>/`
+(paper profile only; `--profile paper` without `--only` runs every notebook and every variant).
 
 Executed notebooks are written to executed/<profile>/<id>.ipynb (git-ignored). The exit code is nonzero if any
 notebook fails. The kernel is the `python3` kernelspec, which must run this interpreter (the project's venv); if it does
@@ -23,6 +26,16 @@ PROFILES = ("smoke", "paper")
 def notebooks() -> dict[str, Path]:
     "Reproduction notebooks by id (file stem), sorted."
     return {p.stem: p for p in sorted(REPRO.glob("*.ipynb")) if not p.name.startswith(("_", "."))}
+
+
+def variants() -> dict[str, Path]:
+    "Paper-profile variants by run id `<id>.<name>`: the notebook `<id>` of each `nbs/repro/<id>.<name>.yaml`."
+    nbs = notebooks()
+    out = {}
+    for y in sorted(REPRO.glob("*.*.yaml")):
+        base = y.name.split(".")[0]
+        if base in nbs: out[y.name[: -len(".yaml")]] = nbs[base]
+    return out
 
 
 def _runs_this_python(spec) -> bool:
@@ -76,10 +89,10 @@ def parameters(nb_id: str, profile: str) -> dict:
     if not y.exists(): raise FileNotFoundError(f"no paper parameters for {nb_id!r}: {y} is missing")
     params = yaml.safe_load(y.read_text()) or {}
     if not isinstance(params, dict): raise ValueError(f"{y}: expected a mapping of parameter names to values")
-    known = notebook_parameters(REPRO / f"{nb_id}.ipynb")
+    known = notebook_parameters(REPRO / f"{nb_id.split('.')[0]}.ipynb")
     unknown = sorted(set(params) - set(known))
     if unknown: raise ValueError(f"{y}: unknown parameter(s) {', '.join(unknown)}; the notebook's parameters: {', '.join(known)}")
-    if "out" in known: params.setdefault("out", f"results/{nb_id}")
+    if "out" in known: params.setdefault("out", f"results/{nb_id.replace('.', '_')}")
     return params
 
 
@@ -111,8 +124,9 @@ def main(argv=None) -> int:
     ns = p.parse_args(argv)
 
     nbs = notebooks()
+    if ns.profile == "paper": nbs.update(variants())
     if ns.list:
-        for k, v in nbs.items(): print(f"{k}\t{v.relative_to(ROOT)}\t{'yaml' if v.with_suffix('.yaml').exists() else 'no yaml'}")
+        for k, v in nbs.items(): print(f"{k}\t{v.relative_to(ROOT)}\t{'yaml' if (REPRO / f'{k}.yaml').exists() else 'no yaml'}")
         return 0
     if ns.only:
         ids = [s.strip() for s in ns.only.split(",") if s.strip()]
