@@ -41,3 +41,14 @@ def test_list_shows_variants_only_in_paper_profile(rp, capsys, monkeypatch):
     assert "bench.full\trepro/bench.ipynb\tyaml" in out and "orphan" not in out
     assert rp.main(["--list"]) == 0
     assert "bench.full" not in capsys.readouterr().out
+
+
+def test_papermill_reads_every_parameter_of_the_repro_notebooks():
+    "papermill must see every name of each `parameters` cell (a comment it cannot parse hides the name from --help-notebook)."
+    import ast, nbformat
+    from papermill.translators import PythonTranslator
+    for path in sorted((ROOT / "nbs" / "repro").glob("*.ipynb")):
+        cell = next(c for c in nbformat.read(path, as_version=4).cells if "parameters" in c.metadata.get("tags", []))
+        want = [t.id for node in ast.parse(cell.source).body if isinstance(node, ast.Assign) for t in node.targets if isinstance(t, ast.Name)]
+        got = [p.name for p in PythonTranslator.inspect(cell)]
+        assert got == want, (path.name, sorted(set(want) - set(got)))
