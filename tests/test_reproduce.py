@@ -1,5 +1,5 @@
 "The reproduction runner maps notebook ids and yaml variants to notebooks, parameters and output folders."
-import importlib.util, sys
+import importlib.util
 from pathlib import Path
 import pytest
 

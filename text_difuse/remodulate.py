@@ -92,10 +92,10 @@ class Remodulation:
     def __init__(self, mask: torch.Tensor, modulator):
         self.mask, self.modulator = mask, modulator
     def __call__(self, s: Step) -> Step:
-        if s.schedule is None: raise ValueError("re-modulation needs Step.schedule (use text_difuse.sampler.sample)")
+        if s.schedule is None or s.rule is None: raise ValueError("re-modulation needs Step.schedule and Step.rule (use text_difuse.sampler.sample)")
         m = self.mask.to(s.x_t)
         x0m = self.modulator(s, m)
-        mean_m = s.with_x0(x0m).mean if s.rule is not None else s.schedule.posterior_mean(x0m, s.x_t, s.i)   # the step's own rule
+        mean_m = s.with_x0(x0m).mean   # the step's own rule
         inside = m > 0
         return replace(s, mean=torch.where(inside, m * mean_m + (1 - m) * s.mean, s.mean),
                        x0_hat=torch.where(inside, m * x0m + (1 - m) * s.x0_hat, s.x0_hat))

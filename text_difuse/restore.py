@@ -239,7 +239,7 @@ def restore_cmd(ns):
     img = read_image(ns.input)
     if ns.luma is None:
         if ns.modality == "auto":
-            ns.luma = "anchored" if img.ndim == 2 else "free"
+            ns.luma = luma_for("infrared" if img.ndim == 2 else "visible")
             print(f"brightness: {ns.luma} ({'grey: taken as infrared / medical' if img.ndim == 2 else 'colour: taken as visible light'}; "
                   f"--modality or --luma to choose)")
         else: ns.luma = luma_for(ns.modality)

@@ -123,12 +123,12 @@ def chroma_policy(a):
 def luma_policy(a):
     from text_difuse.data import load_dataset
     from text_difuse.degrade import degrade_protocol
-    from text_difuse.io import rgb_to_ycbcr
+    from text_difuse.io import luma as y_of
     from text_difuse.metrics import psnr, ssim
     from text_difuse.repro import evenly
     from text_difuse.restore import Restorer, LUMA
     r = Restorer.from_pretrained("compact")
-    luma = lambda x: float((rgb_to_ycbcr(x)[..., 0] if x.ndim == 3 else x).mean())
+    luma = lambda x: float(y_of(x).mean())
     def centre(x, c=256):
         y, z = max(0, (x.shape[0] - c) // 2), max(0, (x.shape[1] - c) // 2)
         return np.ascontiguousarray(x[y:y + c, z:z + c])
