@@ -15,8 +15,12 @@ parameters and code version.
              the mean-brightness error, on clean and degraded (its modality's protocol at --severity) images: MSRS
              infrared and visible (--n pairs, half day, half night, centre 256x256) and Harvard MRI / CT / PET / SPECT
              (--n pairs over the three tasks); `--split train` chose `restore.MODALITY_LUMA`, `--split test` reports it.
+  fusion-ceiling  why clean-input SCD / VIF trail the max rule: the five fusion metrics of the max rule, of ours (FCM),
+             of each source restored alone by the shipped restorer and of the max of the two restorations (what the FCM is
+             trained to reach), plus VIF(source, its own restoration) - how far the restorer is from the identity on a
+             clean image; clean MSRS (--n pairs, half day / half night, centre 256x320) and Harvard (--n pairs over the tasks).
 
-Usage:  .venv/bin/python tools/probes.py remod-lr|chroma|chroma-policy|luma-policy [--threads 2] [--steps 10]
+Usage:  .venv/bin/python tools/probes.py remod-lr|chroma|chroma-policy|luma-policy|fusion-ceiling [--threads 2] [--steps 10]
 """
 from __future__ import annotations
 import argparse, time
@@ -162,7 +166,50 @@ def luma_policy(a):
                 by_protocol=by_proto.to_dict("records"))
 
 
-PROBES = {"remod-lr": remod_lr, "chroma": chroma, "chroma-policy": chroma_policy, "luma-policy": luma_policy}
+def fusion_ceiling(a):
+    from text_difuse.data import load_dataset
+    from text_difuse.fuse import Fuser
+    from text_difuse.io import luma as y_of
+    from text_difuse.metrics import fusion_metrics, vifp, to_grey255
+    from text_difuse.repro import evenly
+    from text_difuse.restore import luma_for
+    f01 = lambda x: x.astype(np.float32) / 255.0 if x.dtype == np.uint8 else x.astype(np.float32)
+    grey = lambda x: y_of(f01(x)) if x.ndim == 3 else f01(x)
+    items = []   # (set, task, name, a, b, modality of b)
+    ds = load_dataset("msrs", split=a.split, root=a.root)
+    day, night = [[i for i, g in enumerate(ds.groups) if g == k] for k in ("day", "night")]
+    for i in evenly(day, a.n - a.n // 2) + evenly(night, a.n // 2):
+        d = ds[i]; y, x = (d["a"].shape[0] - 256) // 2, (d["a"].shape[1] - 320) // 2
+        items.append(("MSRS", "ivif", ds.names[i], d["a"][y:y + 256, x:x + 320], d["b"][y:y + 256, x:x + 320], "visible"))
+    for k, task in enumerate(("CT-MRI", "PET-MRI", "SPECT-MRI")):
+        hd = load_dataset("harvard", split=a.split, root=a.root, task=task)
+        for i in evenly(list(range(len(hd))), a.n // 3 + (k < a.n % 3)):
+            items.append(("Harvard", "medical", hd.names[i], hd[i]["a"], hd[i]["b"], "medical"))
+    fusers = {t: Fuser.from_pretrained(t) for t in ("ivif", "medical")}
+    rows = []
+    for j, (st, task, name, sa, sb, mod_b) in enumerate(items):
+        fu = fusers[task]; r = fu.restorer
+        ya, yb = grey(sa), grey(sb)
+        ra = grey(r.restore(sa, steps=a.steps, seed=j, luma=luma_for("infrared" if task == "ivif" else "medical")))
+        rb = grey(r.restore(sb, steps=a.steps, seed=j, luma=luma_for(mod_b)))
+        cands = {"max rule (clean sources)": np.maximum(ya, yb), "ours (FCM)": grey(fu.fuse(sa, sb, steps=a.steps, seed=j)),
+                 "a restored alone": ra, "b restored alone": rb, "max(a restored, b restored)": np.maximum(ra, rb)}
+        for c, f in cands.items():
+            rows.append(dict(set=st, name=name, candidate=c, **fusion_metrics(ya, yb, f)))
+        rows.append(dict(set=st, name=name, candidate="identity fidelity", VIF_a=vifp(to_grey255(ya), to_grey255(ra)),
+                         VIF_b=vifp(to_grey255(yb), to_grey255(rb))))
+        print(st, name, {q["candidate"]: round(q.get("VIF", q.get("VIF_a", np.nan)), 3) for q in rows[-6:]}, flush=True)
+    import pandas as pd
+    df = pd.DataFrame(rows)
+    summary = df.groupby(["set", "candidate"], sort=False).mean(numeric_only=True).round(4).reset_index()
+    print(summary.to_string())
+    return dict(measure="fusion metrics (EN, AG, SD, SCD, VIF against the clean sources) of each candidate; 'identity fidelity': "
+                        "VIF of each clean source against its own restoration (1 = the restorer leaves a clean image unchanged)",
+                split=a.split, steps=a.steps, n_pairs=a.n, msrs_crop=[256, 320],
+                rows=[{k: v for k, v in q.items() if not (isinstance(v, float) and np.isnan(v))} for q in summary.to_dict("records")])
+
+
+PROBES = {"remod-lr": remod_lr, "chroma": chroma, "chroma-policy": chroma_policy, "luma-policy": luma_policy, "fusion-ceiling": fusion_ceiling}
 
 if __name__ == "__main__":
     p = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
@@ -174,9 +221,9 @@ if __name__ == "__main__":
     p.add_argument("--prompt", default="people")
     p.add_argument("--locator", default="yolo")
     p.add_argument("--pairs", default="00095D,01070N", help="chroma: MSRS test pairs")
-    p.add_argument("--split", default="test", help="chroma-policy / luma-policy: split (train: selection, test: report)")
+    p.add_argument("--split", default="test", help="chroma-policy / luma-policy / fusion-ceiling: split (train: selection, test: report)")
     p.add_argument("--dataset", default="msrs", choices=["msrs", "harvard"], help="chroma-policy: MSRS day pairs or Harvard PET/SPECT-MRI pairs")
-    p.add_argument("--n", type=int, default=8, help="chroma-policy: day pairs, evenly spaced; luma-policy: MSRS and Harvard pairs each")
+    p.add_argument("--n", type=int, default=8, help="chroma-policy: day pairs, evenly spaced; luma-policy / fusion-ceiling: MSRS and Harvard pairs each")
     p.add_argument("--severity", type=float, default=0.5, help="chroma-policy / luma-policy: degradation protocol severity")
     a = p.parse_args()
     import json, torch
@@ -186,7 +233,7 @@ if __name__ == "__main__":
     t0 = time.time()
     res = PROBES[a.probe](a)
     name = a.probe + (f"{'-harvard' if a.dataset == 'harvard' else ''}-{a.split}" if a.probe == "chroma-policy" else
-                      f"-{a.split}" if a.probe == "luma-policy" else "")
+                      f"-{a.split}" if a.probe in ("luma-policy", "fusion-ceiling") else "")
     (od / f"{name}.json").write_text(json.dumps(res, indent=1) + "\n")
     save_params(od, dict(vars(a), wall_seconds=round(time.time() - t0, 1)), name=f"{name}.params.json")
     print(f"wrote {od / (name + '.json')}")
