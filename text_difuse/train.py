@@ -172,6 +172,9 @@ class TrainConfig:
     device: str | None = None
     progress: bool = True
 
+    def __post_init__(self):
+        if not 0.0 <= self.p_clean <= 1.0: raise ValueError(f"p_clean is the fraction of identity (clean -> clean) samples, in [0, 1]; got {self.p_clean}")
+
 def atomic_save(obj, path) -> Path:
     "`torch.save` to a temporary file next to `path`, then rename it over `path`: readers never see a partial file."
     path = Path(path); path.parent.mkdir(parents=True, exist_ok=True)
@@ -378,11 +381,12 @@ def export_weights(ckpt, out_path, dtype=torch.float16) -> dict:
          arg("--no-bf16", action="store_true", help="train in fp32"),
          arg("--pred-type", default="v", choices=PRED_TYPES),
          arg("--weights", default=None, help="source weights as JSON, e.g. '{\"bsds500\": 1, \"msrs_ir\": 2}'; sources: " + ", ".join(SOURCES)),
+         arg("--p-clean", type=float, default=0.1, help="fraction of samples left clean (identity targets): higher keeps clean inputs closer to unchanged"),
          arg("--export", default=None, help="after training, export the EMA weights to this .pt file"))
 def train_restore_cmd(ns):
     cfg = TrainConfig(out=ns.out, preset=ns.preset, iters=ns.iters, batch=ns.batch, crop=ns.crop, lr=ns.lr,
                       max_minutes=ns.max_minutes, resume=ns.resume, init=ns.init, data_root=ns.data_root, seed=ns.seed,
-                      ckpt_every=ns.ckpt_every, threads=ns.threads, bf16=not ns.no_bf16, pred_type=ns.pred_type,
+                      ckpt_every=ns.ckpt_every, threads=ns.threads, bf16=not ns.no_bf16, pred_type=ns.pred_type, p_clean=ns.p_clean,
                       weights=json.loads(ns.weights) if ns.weights else dict(DEFAULT_WEIGHTS))
     r = train_restore(cfg)
     print(f"stopped ({r['stopped']}) at step {r['step']}, loss {r['loss']:.5f}; checkpoint {r['checkpoint']}, log {r['log']}")
