@@ -19,8 +19,12 @@ parameters and code version.
              of each source restored alone by the shipped restorer and of the max of the two restorations (what the FCM is
              trained to reach), plus VIF(source, its own restoration) - how far the restorer is from the identity on a
              clean image; clean MSRS (--n pairs, half day / half night, centre 256x320) and Harvard (--n pairs over the tasks).
+  fidelity   restorer weights compared (--weights a.pt,b.pt): on clean images VIF and PSNR of the restoration against
+             the image itself (1 / high = a clean input is left alone), on degraded ones (its modality's protocol at
+             --severity) PSNR against the clean image; MSRS infrared / visible centre 256x256 and Harvard MRI / other
+             (--n pairs each); what a fine-tune with more identity samples (train-restore --p-clean) buys and costs.
 
-Usage:  .venv/bin/python tools/probes.py remod-lr|chroma|chroma-policy|luma-policy|fusion-ceiling [--threads 2] [--steps 10]
+Usage:  .venv/bin/python tools/probes.py remod-lr|chroma|chroma-policy|luma-policy|fusion-ceiling|fidelity [--threads 2] [--steps 10]
 """
 from __future__ import annotations
 import argparse, time
@@ -209,7 +213,47 @@ def fusion_ceiling(a):
                 rows=[{k: v for k, v in q.items() if not (isinstance(v, float) and np.isnan(v))} for q in summary.to_dict("records")])
 
 
-PROBES = {"remod-lr": remod_lr, "chroma": chroma, "chroma-policy": chroma_policy, "luma-policy": luma_policy, "fusion-ceiling": fusion_ceiling}
+def fidelity(a):
+    from text_difuse.data import load_dataset
+    from text_difuse.degrade import degrade_protocol
+    from text_difuse.metrics import psnr, vifp, to_grey255
+    from text_difuse.repro import evenly
+    from text_difuse.restore import Restorer, luma_for
+    def centre(x, c=256):
+        y, z = max(0, (x.shape[0] - c) // 2), max(0, (x.shape[1] - c) // 2)
+        return np.ascontiguousarray(x[y:y + c, z:z + c])
+    items = []   # (modality label, protocol, luma modality, name, clean image)
+    ds = load_dataset("msrs", split=a.split, root=a.root)
+    day, night = [[i for i, g in enumerate(ds.groups) if g == k] for k in ("day", "night")]
+    for i in evenly(day, a.n - a.n // 2) + evenly(night, a.n // 2):
+        items += [("infrared", "infrared", "infrared", ds.names[i], centre(ds[i]["a"])), ("visible", "visible", "visible", ds.names[i], centre(ds[i]["b"]))]
+    for k, task in enumerate(("CT-MRI", "PET-MRI", "SPECT-MRI")):
+        hd = load_dataset("harvard", split=a.split, root=a.root, task=task)
+        for i in evenly(list(range(len(hd))), a.n // 3 + (k < a.n % 3)):
+            items += [("MRI", "medical", "medical", hd.names[i], hd[i]["a"]), ("CT/PET/SPECT", "medical", "medical", hd.names[i], hd[i]["b"])]
+    rows = []
+    for w in a.weights.split(","):
+        r = Restorer.from_pretrained(w)
+        for j, (mod, proto, lm, name, clean) in enumerate(items):
+            same = r.restore(clean, steps=a.steps, seed=j, luma=luma_for(lm))
+            deg = degrade_protocol(clean, proto, a.severity, seed=3000 + j)
+            out = r.restore(deg, steps=a.steps, seed=j, luma=luma_for(lm))
+            rows.append(dict(weights=w, iterations=r.manifest.get("iterations"), p_clean=(r.manifest.get("data") or {}).get("p_clean"),
+                             modality=mod, name=name, identity_vif=vifp(to_grey255(clean), to_grey255(same)),
+                             identity_psnr=psnr(same, clean), degraded_psnr=psnr(out, clean)))
+        print(w, {k: round(float(np.mean([q[k] for q in rows if q["weights"] == w])), 3) for k in ("identity_vif", "identity_psnr", "degraded_psnr")}, flush=True)
+    import pandas as pd
+    df = pd.DataFrame(rows)
+    cols = ["identity_vif", "identity_psnr", "degraded_psnr"]
+    by_mod = df.groupby(["weights", "iterations", "p_clean", "modality"], sort=False, dropna=False)[cols].mean().round(4).reset_index()
+    overall = df.groupby(["weights", "iterations", "p_clean"], sort=False, dropna=False)[cols].mean().round(4).reset_index()
+    print(by_mod.to_string()); print(overall.to_string())
+    return dict(measure="identity_*: the restoration of a clean image against itself (VIF, PSNR dB); degraded_psnr: the restoration of its "
+                        "degraded copy against the clean image (dB); brightness by restore.MODALITY_LUMA",
+                split=a.split, steps=a.steps, severity=a.severity, n_pairs=a.n, by_modality=by_mod.to_dict("records"), overall=overall.to_dict("records"))
+
+
+PROBES = {"remod-lr": remod_lr, "chroma": chroma, "chroma-policy": chroma_policy, "luma-policy": luma_policy, "fusion-ceiling": fusion_ceiling, "fidelity": fidelity}
 
 if __name__ == "__main__":
     p = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
@@ -224,6 +268,7 @@ if __name__ == "__main__":
     p.add_argument("--split", default="test", help="chroma-policy / luma-policy / fusion-ceiling: split (train: selection, test: report)")
     p.add_argument("--dataset", default="msrs", choices=["msrs", "harvard"], help="chroma-policy: MSRS day pairs or Harvard PET/SPECT-MRI pairs")
     p.add_argument("--n", type=int, default=8, help="chroma-policy: day pairs, evenly spaced; luma-policy / fusion-ceiling: MSRS and Harvard pairs each")
+    p.add_argument("--weights", default="compact", help="fidelity: comma-separated restorer weights (names or .pt files with manifests)")
     p.add_argument("--severity", type=float, default=0.5, help="chroma-policy / luma-policy: degradation protocol severity")
     a = p.parse_args()
     import json, torch
@@ -233,7 +278,7 @@ if __name__ == "__main__":
     t0 = time.time()
     res = PROBES[a.probe](a)
     name = a.probe + (f"{'-harvard' if a.dataset == 'harvard' else ''}-{a.split}" if a.probe == "chroma-policy" else
-                      f"-{a.split}" if a.probe in ("luma-policy", "fusion-ceiling") else "")
+                      f"-{a.split}" if a.probe in ("luma-policy", "fusion-ceiling", "fidelity") else "")
     (od / f"{name}.json").write_text(json.dumps(res, indent=1) + "\n")
     save_params(od, dict(vars(a), wall_seconds=round(time.time() - t0, 1)), name=f"{name}.params.json")
     print(f"wrote {od / (name + '.json')}")
