@@ -31,6 +31,27 @@ import argparse, time
 import numpy as np
 
 
+def _centre(x, c=256):
+    y, z = max(0, (x.shape[0] - c) // 2), max(0, (x.shape[1] - c) // 2)
+    return np.ascontiguousarray(x[y:y + c, z:z + c])
+
+
+def single_images(a) -> list:
+    "`(modality, protocol, name, clean image)`: MSRS infrared and visible centre 256x256 (--n pairs, half day, half night), then Harvard MRI and CT / PET / SPECT (--n pairs over the three tasks)."
+    from text_difuse.data import load_dataset
+    from text_difuse.repro import evenly
+    items = []
+    ds = load_dataset("msrs", split=a.split, root=a.root)
+    day, night = [[i for i, g in enumerate(ds.groups) if g == k] for k in ("day", "night")]
+    for i in evenly(day, a.n - a.n // 2) + evenly(night, a.n // 2):
+        items += [("infrared", "infrared", ds.names[i], _centre(ds[i]["a"])), ("visible", "visible", ds.names[i], _centre(ds[i]["b"]))]
+    for k, task in enumerate(("CT-MRI", "PET-MRI", "SPECT-MRI")):
+        hd = load_dataset("harvard", split=a.split, root=a.root, task=task)
+        for i in evenly(list(range(len(hd))), a.n // 3 + (k < a.n % 3)):
+            items += [("MRI", "medical", hd.names[i], hd[i]["a"]), (task.split("-")[0], "medical", hd.names[i], hd[i]["b"])]
+    return items
+
+
 def remod_lr(a):
     import cv2, torch
     from text_difuse.data import load_dataset
@@ -129,26 +150,13 @@ def chroma_policy(a):
 
 
 def luma_policy(a):
-    from text_difuse.data import load_dataset
     from text_difuse.degrade import degrade_protocol
     from text_difuse.io import luma as y_of
     from text_difuse.metrics import psnr, ssim
-    from text_difuse.repro import evenly
     from text_difuse.restore import Restorer, LUMA
     r = Restorer.from_pretrained("compact")
     luma = lambda x: float(y_of(x).mean())
-    def centre(x, c=256):
-        y, z = max(0, (x.shape[0] - c) // 2), max(0, (x.shape[1] - c) // 2)
-        return np.ascontiguousarray(x[y:y + c, z:z + c])
-    items = []   # (modality label, protocol, name, clean image)
-    ds = load_dataset("msrs", split=a.split, root=a.root)
-    day, night = [[i for i, g in enumerate(ds.groups) if g == k] for k in ("day", "night")]
-    for i in evenly(day, a.n - a.n // 2) + evenly(night, a.n // 2):
-        items += [("infrared", "infrared", ds.names[i], centre(ds[i]["a"])), ("visible", "visible", ds.names[i], centre(ds[i]["b"]))]
-    for k, task in enumerate(("CT-MRI", "PET-MRI", "SPECT-MRI")):
-        hd = load_dataset("harvard", split=a.split, root=a.root, task=task)
-        for i in evenly(list(range(len(hd))), a.n // 3 + (k < a.n % 3)):
-            items += [("MRI", "medical", hd.names[i], hd[i]["a"]), (task.split("-")[0], "medical", hd.names[i], hd[i]["b"])]
+    items = single_images(a)
     rows = []
     for j, (mod, proto, name, clean) in enumerate(items):
         for cond in ("clean", "degraded"):
@@ -214,23 +222,10 @@ def fusion_ceiling(a):
 
 
 def fidelity(a):
-    from text_difuse.data import load_dataset
     from text_difuse.degrade import degrade_protocol
     from text_difuse.metrics import psnr, vifp, to_grey255
-    from text_difuse.repro import evenly
     from text_difuse.restore import Restorer, luma_for
-    def centre(x, c=256):
-        y, z = max(0, (x.shape[0] - c) // 2), max(0, (x.shape[1] - c) // 2)
-        return np.ascontiguousarray(x[y:y + c, z:z + c])
-    items = []   # (modality label, protocol, luma modality, name, clean image)
-    ds = load_dataset("msrs", split=a.split, root=a.root)
-    day, night = [[i for i, g in enumerate(ds.groups) if g == k] for k in ("day", "night")]
-    for i in evenly(day, a.n - a.n // 2) + evenly(night, a.n // 2):
-        items += [("infrared", "infrared", "infrared", ds.names[i], centre(ds[i]["a"])), ("visible", "visible", "visible", ds.names[i], centre(ds[i]["b"]))]
-    for k, task in enumerate(("CT-MRI", "PET-MRI", "SPECT-MRI")):
-        hd = load_dataset("harvard", split=a.split, root=a.root, task=task)
-        for i in evenly(list(range(len(hd))), a.n // 3 + (k < a.n % 3)):
-            items += [("MRI", "medical", "medical", hd.names[i], hd[i]["a"]), ("CT/PET/SPECT", "medical", "medical", hd.names[i], hd[i]["b"])]
+    items = [("CT/PET/SPECT" if p == "medical" and m != "MRI" else m, p, p, name, x) for m, p, name, x in single_images(a)]
     rows = []
     for w in a.weights.split(","):
         r = Restorer.from_pretrained(w)
