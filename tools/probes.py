@@ -31,26 +31,36 @@ import argparse, time
 import numpy as np
 
 
-def _centre(x, c=256):
-    y, z = max(0, (x.shape[0] - c) // 2), max(0, (x.shape[1] - c) // 2)
-    return np.ascontiguousarray(x[y:y + c, z:z + c])
+def _centre(x, h=256, w=None):
+    "The centre h x w (default h x h) window of `x`."
+    w = w or h
+    y, z = max(0, (x.shape[0] - h) // 2), max(0, (x.shape[1] - w) // 2)
+    return np.ascontiguousarray(x[y:y + h, z:z + w])
 
 
-def single_images(a) -> list:
-    "`(modality, protocol, name, clean image)`: MSRS infrared and visible centre 256x256 (--n pairs, half day, half night), then Harvard MRI and CT / PET / SPECT (--n pairs over the three tasks)."
+def probe_pairs(a) -> list:
+    "`(set, task, name, a, b)`: MSRS pairs (--n, half day, half night, evenly spaced; task 'ivif') then Harvard pairs (--n over CT / PET / SPECT-MRI; task e.g. 'CT-MRI') of --split."
     from text_difuse.data import load_dataset
     from text_difuse.repro import evenly
-    items = []
+    out = []
     ds = load_dataset("msrs", split=a.split, root=a.root)
     day, night = [[i for i, g in enumerate(ds.groups) if g == k] for k in ("day", "night")]
     for i in evenly(day, a.n - a.n // 2) + evenly(night, a.n // 2):
-        items += [("infrared", "infrared", ds.names[i], _centre(ds[i]["a"])), ("visible", "visible", ds.names[i], _centre(ds[i]["b"]))]
+        d = ds[i]; out.append(("MSRS", "ivif", ds.names[i], d["a"], d["b"]))
     for k, task in enumerate(("CT-MRI", "PET-MRI", "SPECT-MRI")):
         hd = load_dataset("harvard", split=a.split, root=a.root, task=task)
         for i in evenly(list(range(len(hd))), a.n // 3 + (k < a.n % 3)):
-            items += [("MRI", "medical", hd.names[i], hd[i]["a"]), (task.split("-")[0], "medical", hd.names[i], hd[i]["b"])]
-    return items
+            d = hd[i]; out.append(("Harvard", task, hd.names[i], d["a"], d["b"]))
+    return out
 
+
+def single_images(a) -> list:
+    "`(modality, protocol, name, clean image)` of each source of `probe_pairs`: MSRS infrared and visible (centre 256x256), Harvard MRI and CT / PET / SPECT."
+    items = []
+    for st, task, name, x, y in probe_pairs(a):
+        if st == "MSRS": items += [("infrared", "infrared", name, _centre(x)), ("visible", "visible", name, _centre(y))]
+        else: items += [("MRI", "medical", name, x), (task.split("-")[0], "medical", name, y)]
+    return items
 
 def remod_lr(a):
     import cv2, torch
@@ -179,24 +189,14 @@ def luma_policy(a):
 
 
 def fusion_ceiling(a):
-    from text_difuse.data import load_dataset
     from text_difuse.fuse import Fuser
-    from text_difuse.io import luma as y_of
     from text_difuse.metrics import fusion_metrics, vifp, to_grey255
-    from text_difuse.repro import evenly
     from text_difuse.restore import luma_for
-    f01 = lambda x: x.astype(np.float32) / 255.0 if x.dtype == np.uint8 else x.astype(np.float32)
-    grey = lambda x: y_of(f01(x)) if x.ndim == 3 else f01(x)
-    items = []   # (set, task, name, a, b, modality of b)
-    ds = load_dataset("msrs", split=a.split, root=a.root)
-    day, night = [[i for i, g in enumerate(ds.groups) if g == k] for k in ("day", "night")]
-    for i in evenly(day, a.n - a.n // 2) + evenly(night, a.n // 2):
-        d = ds[i]; y, x = (d["a"].shape[0] - 256) // 2, (d["a"].shape[1] - 320) // 2
-        items.append(("MSRS", "ivif", ds.names[i], d["a"][y:y + 256, x:x + 320], d["b"][y:y + 256, x:x + 320], "visible"))
-    for k, task in enumerate(("CT-MRI", "PET-MRI", "SPECT-MRI")):
-        hd = load_dataset("harvard", split=a.split, root=a.root, task=task)
-        for i in evenly(list(range(len(hd))), a.n // 3 + (k < a.n % 3)):
-            items.append(("Harvard", "medical", hd.names[i], hd[i]["a"], hd[i]["b"], "medical"))
+    grey = lambda x: to_grey255(x) / 255.0
+    items = []   # (set, task, name, a, b, modality of b); MSRS: centre 256x320
+    for st, task, name, x, y in probe_pairs(a):
+        if st == "MSRS": items.append((st, "ivif", name, _centre(x, 256, 320), _centre(y, 256, 320), "visible"))
+        else: items.append((st, "medical", name, x, y, "medical"))
     fusers = {t: Fuser.from_pretrained(t) for t in ("ivif", "medical")}
     rows = []
     for j, (st, task, name, sa, sb, mod_b) in enumerate(items):
@@ -260,11 +260,11 @@ if __name__ == "__main__":
     p.add_argument("--prompt", default="people")
     p.add_argument("--locator", default="yolo")
     p.add_argument("--pairs", default="00095D,01070N", help="chroma: MSRS test pairs")
-    p.add_argument("--split", default="test", help="chroma-policy / luma-policy / fusion-ceiling: split (train: selection, test: report)")
+    p.add_argument("--split", default="test", help="chroma-policy / luma-policy / fusion-ceiling / fidelity: split (train: selection, test: report)")
     p.add_argument("--dataset", default="msrs", choices=["msrs", "harvard"], help="chroma-policy: MSRS day pairs or Harvard PET/SPECT-MRI pairs")
-    p.add_argument("--n", type=int, default=8, help="chroma-policy: day pairs, evenly spaced; luma-policy / fusion-ceiling: MSRS and Harvard pairs each")
+    p.add_argument("--n", type=int, default=8, help="chroma-policy: day pairs, evenly spaced; luma-policy / fusion-ceiling / fidelity: MSRS and Harvard pairs each")
     p.add_argument("--weights", default="compact", help="fidelity: comma-separated restorer weights (names or .pt files with manifests)")
-    p.add_argument("--severity", type=float, default=0.5, help="chroma-policy / luma-policy: degradation protocol severity")
+    p.add_argument("--severity", type=float, default=0.5, help="chroma-policy / luma-policy / fidelity: degradation protocol severity")
     a = p.parse_args()
     import json, torch
     from text_difuse.repro import out_dir, save_params
