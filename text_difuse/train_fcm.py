@@ -18,7 +18,7 @@ from .unet import to_model
 from .schedule import respace
 from .restore import Restorer, WEIGHTS_DIR
 from .fcm import FusionControlModule
-from .fuse import TASKS, split_features, save_fcm
+from .fuse import TASKS, split_features, save_fcm, load_fcm
 from .train import step_rng, step_generator, atomic_save, ema_update, hardware, _u8, fit, FitState
 
 # %% auto 0
@@ -121,6 +121,7 @@ class FCMTrainConfig:
     weights: dict | None = None
     data_root: str | None = None
     seed: int = 0
+    init: str | None = None
     ckpt_every: int = 100
     log_every: int = 10
     max_minutes: float | None = None
@@ -147,7 +148,10 @@ def train_fcm(cfg: FCMTrainConfig, pool: dict | None = None, restorer: Restorer 
         ck = torch.load(ckpt_path, map_location=dev, weights_only=False)
         fcm.load_state_dict(ck["fcm"]); ema.load_state_dict(ck["ema"]); opt.load_state_dict(ck["opt"])
         step, wall, recent = ck["step"], ck["wall_s"], ck.get("loss", float("nan"))
-    elif log_path.exists(): log_path.unlink()
+    else:
+        if log_path.exists(): log_path.unlink()
+        if cfg.init:
+            start, _ = load_fcm(cfg.init, r); fcm.load_state_dict(start.state_dict()); ema.load_state_dict(start.state_dict())
     st = FitState(step, wall, recent)
     if pool is None:
         weights = cfg.weights or TASK_SOURCES[cfg.task]
@@ -197,13 +201,14 @@ def train_fcm(cfg: FCMTrainConfig, pool: dict | None = None, restorer: Restorer 
          arg("--w-grad", type=float, default=1.0, help="weight of the gradient loss (0: the no-gradient-loss ablation)"),
          arg("--w-color", type=float, default=1.0, help="weight of the chroma loss"),
          arg("--threads", type=int, default=None),
+         arg("--init", default=None, help="start from these FCM weights (e.g. the shipped fcm_<task>.pt) instead of a fresh FCM; ignored when resuming"),
          arg("--export", nargs="?", const="shipped", default=None, metavar="PATH",
              help=f"write the EMA FCM (fp16 + manifest) to PATH, or to {WEIGHTS_DIR}/fcm_<task>.pt without one"))
 def train_fcm_cmd(ns):
     TASKS[ns.task]
     cfg = FCMTrainConfig(task=ns.task, out=ns.out or f"checkpoints/fcm_{ns.task}", restorer=ns.restorer, iters=ns.iters, batch=ns.batch,
                          crop=ns.crop, lr=ns.lr, max_minutes=ns.max_minutes, resume=ns.resume, data_root=ns.data_root, seed=ns.seed,
-                         threads=ns.threads, w_grad=ns.w_grad, w_color=ns.w_color)
+                         threads=ns.threads, w_grad=ns.w_grad, w_color=ns.w_color, init=ns.init)
     r = train_fcm(cfg)
     print(f"stopped ({r['stopped']}) at step {r['step']}, loss {r['loss']:.5f}; checkpoint {r['checkpoint']}")
     if ns.export:

@@ -197,7 +197,10 @@ def fusion_ceiling(a):
     for st, task, name, x, y in probe_pairs(a):
         if st == "MSRS": items.append((st, "ivif", name, _centre(x, 256, 320), _centre(y, 256, 320), "visible"))
         else: items.append((st, "medical", name, x, y, "medical"))
-    fusers = {t: Fuser.from_pretrained(t) for t in ("ivif", "medical")}
+    from text_difuse.restore import Restorer
+    r0 = Restorer.from_pretrained(a.restorer)
+    fcms = dict(kv.split("=", 1) for kv in a.fcm.split(",")) if a.fcm else {}
+    fusers = {t: Fuser.from_pretrained(t, fcm=fcms.get(t, "pretrained"), restorer=r0) for t in ("ivif", "medical")}
     rows = []
     for j, (st, task, name, sa, sb, mod_b) in enumerate(items):
         fu = fusers[task]; r = fu.restorer
@@ -217,7 +220,9 @@ def fusion_ceiling(a):
     print(summary.to_string())
     return dict(measure="fusion metrics (EN, AG, SD, SCD, VIF against the clean sources) of each candidate; 'identity fidelity': "
                         "VIF of each clean source against its own restoration (1 = the restorer leaves a clean image unchanged)",
-                split=a.split, steps=a.steps, n_pairs=a.n, msrs_crop=[256, 320],
+                split=a.split, steps=a.steps, n_pairs=a.n, msrs_crop=[256, 320], restorer=a.restorer,
+                restorer_sha256=r0.manifest.get("sha256"), fcm={t: f.manifest.get("file") for t, f in fusers.items()},
+                fcm_sha256={t: f.manifest.get("sha256") for t, f in fusers.items()},
                 rows=[{k: v for k, v in q.items() if not (isinstance(v, float) and np.isnan(v))} for q in summary.to_dict("records")])
 
 
@@ -264,7 +269,10 @@ if __name__ == "__main__":
     p.add_argument("--dataset", default="msrs", choices=["msrs", "harvard"], help="chroma-policy: MSRS day pairs or Harvard PET/SPECT-MRI pairs")
     p.add_argument("--n", type=int, default=8, help="chroma-policy: day pairs, evenly spaced; luma-policy / fusion-ceiling / fidelity: MSRS and Harvard pairs each")
     p.add_argument("--weights", default="compact", help="fidelity: comma-separated restorer weights (names or .pt files with manifests)")
+    p.add_argument("--restorer", default="compact", help="fusion-ceiling: restorer weights (name or .pt with manifest)")
+    p.add_argument("--fcm", default="", help="fusion-ceiling: FCM weights per task, e.g. ivif=a.pt,medical=b.pt (default: the shipped ones)")
     p.add_argument("--severity", type=float, default=0.5, help="chroma-policy / luma-policy / fidelity: degradation protocol severity")
+    p.add_argument("--tag", default="", help="suffix of the output name (keeps runs with other weights apart)")
     a = p.parse_args()
     import json, torch
     from text_difuse.repro import out_dir, save_params
@@ -274,6 +282,7 @@ if __name__ == "__main__":
     res = PROBES[a.probe](a)
     name = a.probe + (f"{'-harvard' if a.dataset == 'harvard' else ''}-{a.split}" if a.probe == "chroma-policy" else
                       f"-{a.split}" if a.probe in ("luma-policy", "fusion-ceiling", "fidelity") else "")
+    name += f"-{a.tag}" if a.tag else ""
     (od / f"{name}.json").write_text(json.dumps(res, indent=1) + "\n")
     save_params(od, dict(vars(a), wall_seconds=round(time.time() - t0, 1)), name=f"{name}.params.json")
     print(f"wrote {od / (name + '.json')}")
