@@ -360,7 +360,7 @@ def export_weights(ckpt, out_path, dtype=torch.float16) -> dict:
                     final_loss=None if ck.get("loss") is None or math.isnan(ck["loss"]) else round(float(ck["loss"]), 6),
                     data=dict(sources=tr.get("weights"), crop=tr.get("crop"), batch=tr.get("batch"), p_clean=tr.get("p_clean"),
                               n_images=ck.get("n_pool"), degradations="text_difuse.degrade.random_for_modality"),
-                    training={k: tr.get(k) for k in ("lr", "warmup", "ema_decay", "grad_clip", "loss", "seed", "bf16", "preset")},
+                    training={k: tr.get(k) for k in ("lr", "warmup", "ema_decay", "grad_clip", "loss", "seed", "bf16", "preset", "init")},
                     hardware=ck.get("hardware"), exported=datetime.datetime.now().isoformat(timespec="seconds"))
     tmp = out_path.with_suffix(".json.tmp")
     tmp.write_text(json.dumps(manifest, indent=1)); os.replace(tmp, out_path.with_suffix(".json"))
