@@ -191,15 +191,15 @@ def luma_policy(a):
 def fusion_ceiling(a):
     from text_difuse.fuse import Fuser
     from text_difuse.metrics import fusion_metrics, vifp, to_grey255
-    from text_difuse.restore import luma_for
+    from text_difuse.restore import Restorer, luma_for
     grey = lambda x: to_grey255(x) / 255.0
+    fcms = dict(kv.split("=", 1) for kv in a.fcm.split(",")) if a.fcm else {}
+    if set(fcms) - {"ivif", "medical"}: raise SystemExit(f"--fcm: tasks are ivif and medical, got {sorted(fcms)}")
     items = []   # (set, task, name, a, b, modality of b); MSRS: centre 256x320
     for st, task, name, x, y in probe_pairs(a):
         if st == "MSRS": items.append((st, "ivif", name, _centre(x, 256, 320), _centre(y, 256, 320), "visible"))
         else: items.append((st, "medical", name, x, y, "medical"))
-    from text_difuse.restore import Restorer
     r0 = Restorer.from_pretrained(a.restorer)
-    fcms = dict(kv.split("=", 1) for kv in a.fcm.split(",")) if a.fcm else {}
     fusers = {t: Fuser.from_pretrained(t, fcm=fcms.get(t, "pretrained"), restorer=r0) for t in ("ivif", "medical")}
     rows = []
     for j, (st, task, name, sa, sb, mod_b) in enumerate(items):
