@@ -18,6 +18,7 @@ from .unet import Features, image_tensor, from_model, pad_to_multiple, crop_to
 from .sampler import sample
 from .restore import Restorer, TiledDenoiser, WEIGHTS_DIR, CHROMA, apply_chroma
 from .fcm import FusionControlModule, FUSION_RULES
+from .guide import DetailGuidance, GUIDANCE, noise_sigma, cleanliness
 from .train import sha256_file, atomic_save
 
 # %% auto 0
@@ -51,30 +52,44 @@ def fused_denoiser(restorer: Restorer, fcm: nn.Module, cond_a: torch.Tensor, con
 # %% ../nbs/21_fuse.ipynb
 FCM_FORMAT = "text_difuse.fcm/1"
 
+def _check_fidelity(f) -> float:
+    if not 0 <= float(f) <= 1: raise ValueError(f"fidelity must lie in [0, 1] (0: off), got {f}")
+    return float(f)
+
 class Fuser:
     "Fuse two registered images with the diffusion model and a fusion rule (`fcm` module, or 'mean'/'max')."
     def __init__(self, restorer: Restorer, fcm: nn.Module | str = "mean", task: str = "ivif", manifest: dict | None = None,
-                 chroma: str | None = None):
+                 chroma: str | None = None, fidelity: float = 0.0, guidance: dict | None = None):
         chroma = chroma or TASKS.meta(task)["chroma"]; CHROMA[chroma]
         self.restorer, self.task, self.manifest, self.chroma = restorer, task, manifest or {}, chroma
+        unknown = set(guidance or {}) - set(GUIDANCE)
+        if unknown: raise ValueError(f"unknown guidance settings {sorted(unknown)}; known: {', '.join(GUIDANCE)}")
+        self.fidelity, self.guidance = _check_fidelity(fidelity), {**GUIDANCE, **(guidance or {})}
         self.fcm = (FUSION_RULES[fcm](restorer.model) if isinstance(fcm, str) else fcm).to(restorer.device).eval().requires_grad_(False)
 
     @classmethod
-    def from_pretrained(cls, task: str = "ivif", fcm="pretrained", restorer="compact", device=None, chroma: str | None = None) -> "Fuser":
+    def from_pretrained(cls, task: str = "ivif", fcm="pretrained", restorer="compact", device=None, chroma: str | None = None,
+                        fidelity: float = 0.0, guidance: dict | None = None) -> "Fuser":
         "The shipped restorer plus the shipped FCM of `task` (`fcm`: 'pretrained', a weights path, or a rule name)."
         TASKS[task]
         r = restorer if isinstance(restorer, Restorer) else Restorer.from_pretrained(restorer, device=device)
         if fcm == "pretrained": fcm = WEIGHTS_DIR / f"fcm_{task}.pt"
         if isinstance(fcm, (str, Path)) and str(fcm) not in FUSION_RULES:
             module, manifest = load_fcm(fcm, r)
-            return cls(r, module, task, manifest, chroma)
-        return cls(r, fcm, task, chroma=chroma)
+            return cls(r, module, task, manifest, chroma, fidelity, guidance)
+        return cls(r, fcm, task, chroma=chroma, fidelity=fidelity, guidance=guidance)
+
+    def gates(self, a: np.ndarray, b: np.ndarray) -> tuple[float, float]:
+        "How clean each source is for the source-detail guidance (`guide.cleanliness` of its estimated noise std)."
+        g = self.guidance
+        return tuple(cleanliness(noise_sigma(x), g["lo"], g["hi"]) for x in (a, b))
 
     def fuse(self, a: np.ndarray, b: np.ndarray, steps: int = 25, seed: int | None = 0, method: str = "mean",
              hooks: Sequence[Callable] = (), progress: bool = False, hook_factory: Callable | None = None,
-             tile: int | tuple | None = 256, overlap: int = 64, chroma: str | None = None) -> np.ndarray:
-        "Fuse `a` (grey; RGB -> luma) and `b` (grey/RGB), float [0,1] or uint8, to float32 [0,1] in `tile` windows (None: whole), colour by `CHROMA[chroma or self.chroma]` against `b`; `hook_factory(model_fn, padded_shape)` adds a per-image hook."
+             tile: int | tuple | None = 256, overlap: int = 64, chroma: str | None = None, fidelity: float | None = None) -> np.ndarray:
+        "Fuse `a` (grey; RGB -> luma) and `b` (grey/RGB), float [0,1] or uint8, to float32 [0,1] in `tile` windows (None: whole), colour by `CHROMA[chroma or self.chroma]` against `b`; `hook_factory(model_fn, padded_shape)` adds a per-image hook; `fidelity` (default `self.fidelity`) the source-detail guidance strength."
         chroma = chroma or self.chroma; CHROMA[chroma]
+        fidelity = self.fidelity if fidelity is None else _check_fidelity(fidelity)
         a, b = np.asarray(a), np.asarray(b)
         for name, x in (("a", a), ("b", b)):
             if not (x.ndim == 2 or (x.ndim == 3 and x.shape[-1] == 3)):
@@ -89,6 +104,9 @@ class Fuser:
         model_fn = TiledDenoiser(lambda w: fused_denoiser(self.restorer, self.fcm, ca[..., w[0], w[1]], cb[..., w[0], w[1]]),
                                  tuple(ca.shape[-2:]), tile, overlap, self.restorer.multiple)
         hooks = list(hooks) + ([hook_factory(model_fn, tuple(ca.shape))] if hook_factory else [])
+        if fidelity > 0:   # first, so user hooks (re-modulation) act on the guided estimate
+            gd = self.guidance
+            hooks.insert(0, DetailGuidance.from_sources(ca[:, :1], cb[:, :1], self.gates(a, b), gd["sigma"], fidelity, gd["gain"]))
         with torch.no_grad():   # not inference_mode: hooks may differentiate through the decoder
             x = sample(model_fn, self.restorer.schedule, x_T, steps=steps, method=method, generator=g, hooks=hooks, progress=progress)
             x = apply_chroma(crop_to(x, hw).float(), crop_to(cb, hw), chroma)
@@ -137,13 +155,14 @@ def load_fcm(path, restorer: Restorer) -> tuple[FusionControlModule, dict]:
          arg("--modulation", default="fcm", help="re-modulation method: fcm (paper: adapt the FCM per step) or unsharp"),
          arg("--tile", type=int, default=256, help="denoise in overlapping tiles of this size (0: the whole image at once)"),
          arg("--overlap", type=int, default=64, help="pixels shared by neighbouring tiles"),
-         arg("--chroma", default=None, help="colour policy (restore.CHROMA): matched, source (b's own Cb/Cr), diffused; default: the task's (ivif matched, medical source)"))
+         arg("--chroma", default=None, help="colour policy (restore.CHROMA): matched, source (b's own Cb/Cr), diffused; default: the task's (ivif matched, medical source)"),
+         arg("--fidelity", type=float, default=0.0, help="source-detail guidance strength in [0, 1] (0: off): keep the detail of sources that are not noisy"))
 def fuse_cmd(ns):
     TASKS[ns.task]
     if ns.chroma: CHROMA[ns.chroma]
     if bool(ns.a) == bool(ns.a_dir) or bool(ns.a) != bool(ns.b) or bool(ns.a_dir) != bool(ns.b_dir):
         raise ValueError("give either --a and --b (one pair) or --a-dir and --b-dir (folders)")
-    fu = Fuser.from_pretrained(ns.task, ns.rule, ns.weights, chroma=ns.chroma)
+    fu = Fuser.from_pretrained(ns.task, ns.rule, ns.weights, chroma=ns.chroma, fidelity=ns.fidelity)
     if ns.a_dir:
         from text_difuse.data import match_folders
         pairs, problems = match_folders(ns.a_dir, ns.b_dir)
