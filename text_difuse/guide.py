@@ -48,12 +48,12 @@ class DetailGuidance:
     "Sampler hook: replace x0_hat's luma detail band (above `sigma` px) by the gated, energy-weighted detail of the sources."
     target: torch.Tensor       # (1,1,H,W) strength * gain * sum_s w_s D(y_s)
     share: torch.Tensor        # (1,1,H,W) strength * sum_s w_s: how much of x0_hat's own detail is replaced
-    sigma: float = 16.0
+    sigma: float = 32.0
     gates: tuple = (1.0, 1.0)
 
     @classmethod
-    def from_sources(cls, ya: torch.Tensor, yb: torch.Tensor, gates=(1.0, 1.0), sigma: float = 16.0,
-                     strength: float = 1.0, gain: float = 1.3) -> "DetailGuidance":
+    def from_sources(cls, ya: torch.Tensor, yb: torch.Tensor, gates=(1.0, 1.0), sigma: float = 32.0,
+                     strength: float = 1.0, gain: float = 1.6) -> "DetailGuidance":
         "From the two sources' lumas `ya`, `yb` ((1,1,H,W), model scale [-1,1]) and their cleanliness `gates`."
         if ya.shape != yb.shape or ya.ndim != 4 or ya.shape[1] != 1: raise ValueError(f"need two (B,1,H,W) lumas of one shape, got {tuple(ya.shape)} and {tuple(yb.shape)}")
         if not 0 <= strength <= 1: raise ValueError(f"strength must lie in [0, 1], got {strength}")
@@ -74,4 +74,4 @@ class DetailGuidance:
         y = (y - self.share * (y - gaussian_blur(y, self.sigma)) + self.target).clamp(-1, 1)
         return step.with_x0(torch.cat([y, x0[:, 1:]], 1))
 
-GUIDANCE = dict(sigma=16.0, gain=1.3, lo=0.01, hi=0.025)   # the defaults of `fuse.Fuser` (chosen on train pairs: `tools/probes.py guidance`)
+GUIDANCE = dict(sigma=32.0, gain=1.6, lo=0.01, hi=0.025)   # the defaults of `fuse.Fuser`; sigma, gain: chosen on train pairs (results/probes/guidance-train.json)
