@@ -12,7 +12,7 @@ from .core import Registry
 from .io import luma
 
 # %% auto 0
-__all__ = ['GUIDANCE', 'gaussian_blur', 'noise_sigma', 'cleanliness', 'DetailGuidance']
+__all__ = ['GUIDANCE', 'gaussian_blur', 'stripe_sigma', 'noise_sigma', 'cleanliness', 'DetailGuidance']
 
 # %% ../nbs/23_guide.ipynb
 def gaussian_blur(x: torch.Tensor, sigma: float) -> torch.Tensor:
@@ -28,14 +28,22 @@ def gaussian_blur(x: torch.Tensor, sigma: float) -> torch.Tensor:
     return F.conv2d(x, k.view(1, 1, -1, 1).expand(C, 1, -1, 1), groups=C)
 
 # %% ../nbs/23_guide.ipynb
+def stripe_sigma(y: np.ndarray) -> float:
+    "Std of column (or row) offsets in the grey image `y`: robust spread of the per-column median horizontal differences, / sqrt 2."
+    out = []
+    for z in (y, y.T):
+        d = np.median(np.diff(z, axis=1), axis=0)
+        out.append(float(np.median(np.abs(d - np.median(d))) / 0.6745 / np.sqrt(2)))
+    return max(out)
+
 def noise_sigma(img) -> float:
-    "Estimated std of white noise in `img` (grey or RGB; uint8 or float [0,1]), on the [0,1] scale of its luma."
+    "Estimated noise std of `img` (grey or RGB; uint8 or float [0,1]) on the [0,1] scale of its luma: white noise or stripes, the larger."
     from skimage.restoration import estimate_sigma
     x = np.asarray(img)
     if x.ndim not in (2, 3) or (x.ndim == 3 and x.shape[-1] != 3): raise ValueError(f"expected a grey HxW or RGB HxWx3 image, got shape {x.shape}")
     x = x.astype(np.float32) / (255.0 if x.dtype == np.uint8 else 1.0)
     if x.ndim == 3: x = luma(x)
-    return float(estimate_sigma(x))
+    return max(float(estimate_sigma(x)), stripe_sigma(x))
 
 def cleanliness(sigma: float, lo: float = 0.01, hi: float = 0.025) -> float:
     "Gate in [0,1]: 1 when the noise std `sigma` <= `lo`, 0 when >= `hi`, linear in between."
