@@ -265,7 +265,7 @@ def guidance(a):
     from text_difuse.restore import Restorer
     r0 = Restorer.from_pretrained(a.restorer)
     fusers = {t: Fuser.from_pretrained(t, restorer=r0) for t in ("ivif", "medical")}
-    grid = [(0.0, None, None)] + [(1.0, float(s), float(g)) for s in a.sigmas.split(",") for g in a.gains.split(",")]
+    grid = [(0.0, None, None)] * a.unguided + [(1.0, float(s), float(g)) for s in a.sigmas.split(",") for g in a.gains.split(",")]
     rows, gates = [], []
     for j, (st, task, name, x, y) in enumerate(probe_pairs(a)):
         fu = fusers["ivif" if st == "MSRS" else "medical"]
@@ -295,7 +295,7 @@ def guidance(a):
                         "and of every classical baseline; beats_all_baselines: metrics on which a config beats every baseline's mean; "
                         "selected: most such metrics over MSRS + Harvard, ties by mean VIF; gates: guide.cleanliness of the clean and "
                         "of the degraded (--severity protocols) sources",
-                split=a.split, steps=a.steps, n_pairs=a.n, tile=a.tile, restorer_sha256=r0.manifest.get("sha256"),
+                split=a.split, steps=a.steps, n_pairs=a.n, tile=a.tile, unguided=a.unguided, restorer_sha256=r0.manifest.get("sha256"),
                 fcm_sha256={t: f.manifest.get("sha256") for t, f in fusers.items()}, lo_hi=[fusers["ivif"].guidance["lo"], fusers["ivif"].guidance["hi"]],
                 selected=pick, totals=total.to_dict("records"), rows=score.to_dict("records"),
                 baselines=mean.drop([i for i in mean.index if i[1].startswith("ours")]).round(4).reset_index().to_dict("records"), gates=gates)
@@ -323,6 +323,7 @@ if __name__ == "__main__":
     p.add_argument("--sigmas", default="8,16,32", help="guidance: detail-band scales (px) to try")
     p.add_argument("--gains", default="1,1.3,1.6", help="guidance: detail gains to try")
     p.add_argument("--tile", type=int, default=0, help="guidance: fusion tile size (0: whole image)")
+    p.add_argument("--unguided", action=argparse.BooleanOptionalAction, default=True, help="guidance: also run ours without guidance")
     p.add_argument("--tag", default="", help="suffix of the output name (keeps runs with other weights apart)")
     a = p.parse_args()
     import json, torch
