@@ -27,8 +27,10 @@ parameters and code version.
              (--sigmas x --gains), and every classical baseline, on clean MSRS (--n pairs, half day / half night, whole
              images) and Harvard (--n pairs over the tasks); the config beating every baseline on most metrics is
              reported as 'selected' (`--split train` chose `guide.GUIDANCE`); also the gates on clean and degraded sources.
+  noise-levels  the noise std `guide.noise_sigma` reads on clean sources, on protocol-degraded ones and on stripe noise
+             alone (severity 0.25, 0.5), MSRS / Harvard (--split) and RoadScene, --n pairs each (chose GUIDANCE lo / hi).
 
-Usage:  .venv/bin/python tools/probes.py remod-lr|chroma|chroma-policy|luma-policy|fusion-ceiling|fidelity|guidance [--threads 2] [--steps 10]
+Usage:  .venv/bin/python tools/probes.py remod-lr|chroma|chroma-policy|luma-policy|fusion-ceiling|fidelity|guidance|noise-levels [--threads 2] [--steps 10]
 """
 from __future__ import annotations
 import argparse, time
@@ -301,7 +303,37 @@ def guidance(a):
                 baselines=mean.drop([i for i in mean.index if i[1].startswith("ours")]).round(4).reset_index().to_dict("records"), gates=gates)
 
 
-PROBES = {"remod-lr": remod_lr, "chroma": chroma, "chroma-policy": chroma_policy, "luma-policy": luma_policy, "fusion-ceiling": fusion_ceiling, "fidelity": fidelity, "guidance": guidance}
+def noise_levels(a):
+    from text_difuse.data import load_dataset
+    from text_difuse.degrade import degrade_protocol, apply_spec
+    from text_difuse.guide import noise_sigma
+    from text_difuse.repro import evenly
+    sets = [("MSRS", "msrs", {}, ("infrared", "visible")), ("RoadScene", "roadscene", {}, ("infrared", "visible"))] + \
+           [(f"Harvard {t}", "harvard", dict(task=t), ("medical", "medical")) for t in ("CT-MRI", "PET-MRI", "SPECT-MRI")]
+    rows = []
+    for label, name, kw, protos in sets:
+        ds = load_dataset(name, split=a.split if name != "roadscene" else None, root=a.root, **kw)
+        for j, i in enumerate(evenly(list(range(len(ds))), a.n)):
+            d = ds[i]
+            for src, proto in zip(("a", "b"), protos):
+                x = d[src]
+                row = dict(set=label, name=ds.names[i], source=src, clean=noise_sigma(x))
+                for sev in (0.25, 0.5):
+                    row[f"protocol {sev}"] = noise_sigma(degrade_protocol(x, proto, sev, 6000 + j))
+                    row[f"stripes {sev}"] = noise_sigma(apply_spec(x, [("stripe_noise", sev)], 7000 + j))
+                rows.append(row)
+    import pandas as pd
+    df = pd.DataFrame(rows)
+    cols = [c for c in df.columns if c not in ("set", "name", "source")]
+    q = df.groupby("set", sort=False)[cols].quantile([0.0, 0.5, 0.9, 1.0]).round(4)
+    print(q.to_string())
+    return dict(measure="guide.noise_sigma (noise std of the luma on [0, 1]: max of the wavelet MAD and the stripe estimate) of clean sources, "
+                        "of sources degraded by their benchmark protocol (MSRS / RoadScene: infrared, visible; Harvard: medical) and by stripe noise "
+                        "alone, at two severities; quantiles 0 / 0.5 / 0.9 / 1 over both sources of --n pairs per set (what guide.GUIDANCE lo / hi separate)",
+                split=a.split, n_pairs=a.n, quantiles=q.reset_index().rename(columns={"level_1": "quantile"}).to_dict("records"))
+
+
+PROBES = {"remod-lr": remod_lr, "chroma": chroma, "chroma-policy": chroma_policy, "luma-policy": luma_policy, "fusion-ceiling": fusion_ceiling, "fidelity": fidelity, "guidance": guidance, "noise-levels": noise_levels}
 
 if __name__ == "__main__":
     p = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
@@ -333,7 +365,7 @@ if __name__ == "__main__":
     t0 = time.time()
     res = PROBES[a.probe](a)
     name = a.probe + (f"{'-harvard' if a.dataset == 'harvard' else ''}-{a.split}" if a.probe == "chroma-policy" else
-                      f"-{a.split}" if a.probe in ("luma-policy", "fusion-ceiling", "fidelity", "guidance") else "")
+                      f"-{a.split}" if a.probe in ("luma-policy", "fusion-ceiling", "fidelity", "guidance", "noise-levels") else "")
     name += f"-{a.tag}" if a.tag else ""
     (od / f"{name}.json").write_text(json.dumps(res, indent=1) + "\n")
     save_params(od, dict(vars(a), wall_seconds=round(time.time() - t0, 1)), name=f"{name}.params.json")
