@@ -104,7 +104,7 @@ class Fuser:
         model_fn = TiledDenoiser(lambda w: fused_denoiser(self.restorer, self.fcm, ca[..., w[0], w[1]], cb[..., w[0], w[1]]),
                                  tuple(ca.shape[-2:]), tile, overlap, self.restorer.multiple)
         hooks = list(hooks) + ([hook_factory(model_fn, tuple(ca.shape))] if hook_factory else [])
-        if fidelity > 0:   # first, so user hooks (re-modulation) act on the guided estimate
+        if fidelity > 0:   # first: later hooks (re-modulation) see the guided estimate and may override it inside their mask
             gd = self.guidance
             hooks.insert(0, DetailGuidance.from_sources(ca[:, :1], cb[:, :1], self.gates(a, b), gd["sigma"], fidelity, gd["gain"]))
         with torch.no_grad():   # not inference_mode: hooks may differentiate through the decoder
