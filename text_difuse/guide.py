@@ -14,14 +14,14 @@ from .io import luma
 __all__ = ['GUIDANCE', 'gaussian_blur', 'stripe_sigma', 'noise_sigma', 'cleanliness', 'DetailGuidance']
 
 # %% ../nbs/23_guide.ipynb
-def gaussian_blur(x: torch.Tensor, sigma: float) -> torch.Tensor:
-    "Blur (B,C,H,W) `x` with a separable Gaussian of std `sigma` pixels (radius 3 sigma, reflected borders)."
+def gaussian_blur(x: torch.Tensor, sigma: float, mode: str = "reflect") -> torch.Tensor:
+    "Blur (B,C,H,W) `x` with a separable Gaussian of std `sigma` pixels (radius 3 sigma; borders padded by `mode`: reflect or replicate)."
     if sigma <= 0: raise ValueError(f"sigma must be positive, got {sigma}")
     r = max(1, int(3 * sigma + 0.5))
     k = torch.arange(-r, r + 1, dtype=x.dtype, device=x.device)
     k = torch.exp(-k ** 2 / (2 * sigma ** 2)); k = k / k.sum()
     C = x.shape[1]
-    mode = "reflect" if min(x.shape[-2:]) > r else "replicate"
+    if mode == "reflect" and min(x.shape[-2:]) <= r: mode = "replicate"   # reflect needs the pad below the size
     x = F.pad(x, (r, r, r, r), mode=mode)
     x = F.conv2d(x, k.view(1, 1, 1, -1).expand(C, 1, 1, -1), groups=C)
     return F.conv2d(x, k.view(1, 1, -1, 1).expand(C, 1, -1, 1), groups=C)

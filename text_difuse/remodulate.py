@@ -13,6 +13,7 @@ from .core import Registry
 from .sampler import Step
 from .train_fcm import sobel_mag
 from .fcm import FusionControlModule
+from .guide import gaussian_blur
 
 # %% auto 0
 __all__ = ['MODULATORS', 'local_std', 'masked_mean', 'contrast_prior', 'FCMAdapt', 'Unsharp', 'Remodulation', 'mask_tensor',
@@ -77,10 +78,7 @@ class Unsharp:
     def __call__(self, s: Step, m: torch.Tensor) -> torch.Tensor:
         if not self.every_step and s.i != 0: return s.x0_hat
         y = s.x0_hat[:, :1]
-        k = int(2 * round(3 * self.sigma) + 1); xs = torch.arange(k, dtype=y.dtype, device=y.device) - k // 2
-        g = torch.exp(-xs ** 2 / (2 * self.sigma ** 2)); g = g / g.sum()
-        blur = F.conv2d(F.pad(y, (k // 2,) * 4, mode="replicate"), g.view(1, 1, 1, k))
-        blur = F.conv2d(blur, g.view(1, 1, k, 1))
+        blur = gaussian_blur(y, self.sigma, mode="replicate")
         return torch.cat([(y + self.strength * (y - blur)).clamp(-1, 1), s.x0_hat[:, 1:]], 1)
 
 MODULATORS.register("fcm")(FCMAdapt)
