@@ -11,7 +11,8 @@ from .core import Registry
 from .unet import Features
 
 # %% auto 0
-__all__ = ['FUSION_RULES', 'LevelFuse', 'FusionControlModule', 'feature_mean', 'feature_max']
+__all__ = ['ANCHOR_SHARPNESS', 'FUSION_RULES', 'LevelFuse', 'max_rule_weight', 'anchor_combine', 'AnchorHead',
+           'FusionControlModule', 'feature_mean', 'feature_max']
 
 # %% ../nbs/20_fcm.ipynb
 class LevelFuse(nn.Module):
@@ -38,19 +39,48 @@ class LevelFuse(nn.Module):
         return w[:, 0] * a + w[:, 1] * b
 
 # %% ../nbs/20_fcm.ipynb
+ANCHOR_SHARPNESS = 20.0   # logit per unit of Y difference (model space) of the prior pixel rule
+
+def max_rule_weight(ca: torch.Tensor, cb: torch.Tensor, sharpness: float = ANCHOR_SHARPNESS) -> torch.Tensor:
+    "The smooth max rule's weight of source a per pixel, `sigmoid(k (Y_a - Y_b))` (B, 1, H, W)."
+    return torch.sigmoid(sharpness * (ca[:, :1].float() - cb[:, :1].float()))
+
+def anchor_combine(ca: torch.Tensor, cb: torch.Tensor, w: torch.Tensor) -> torch.Tensor:
+    "The fused anchor: `Y = w Y_a + (1 - w) Y_b`, chroma from b (the colour source); (B, 3, H, W) in model space."
+    ca, cb = ca.float(), cb.float()
+    return torch.cat([w * ca[:, :1] + (1 - w) * cb[:, :1], cb[:, 1:]], 1)
+
+class AnchorHead(nn.Module):
+    "Pixel weights of the fused anchor: the smooth max rule's logit plus a correction read from both sources' finest features (zero at start)."
+    def __init__(self, ch: int, patch: int, sharpness: float = ANCHOR_SHARPNESS):
+        super().__init__()
+        self.patch, self.sharpness = patch, sharpness
+        self.net = nn.Sequential(nn.Conv2d(2 * ch, ch, 3, padding=1), nn.SiLU(), nn.Conv2d(ch, patch ** 2, 3, padding=1))
+        nn.init.zeros_(self.net[-1].weight); nn.init.zeros_(self.net[-1].bias)
+    def forward(self, ca, cb, sa, sb) -> torch.Tensor:
+        corr = F.pixel_shuffle(self.net(torch.cat([sa, sb], 1)).float(), self.patch)
+        return torch.sigmoid(self.sharpness * (ca[:, :1].float() - cb[:, :1].float()) + corr)
+
+# %% ../nbs/20_fcm.ipynb
 FUSION_RULES = Registry("feature fusion rule")
 
 class FusionControlModule(nn.Module):
     "Fuse two encoders' `Features` level by level; `channels` lists the skip channels then the bottleneck's."
-    def __init__(self, channels: list[int], reduction: int = 4, kernel: int = 7):
+    def __init__(self, channels: list[int], reduction: int = 4, kernel: int = 7, anchor_patch: int | None = None):
         super().__init__()
-        self.channels = list(channels)
+        self.channels, self.anchor_patch = list(channels), anchor_patch
         self.levels = nn.ModuleList([LevelFuse(c, reduction, kernel) for c in channels])
+        self.anchor_head = AnchorHead(channels[0], anchor_patch) if anchor_patch else None
 
     @classmethod
-    def for_unet(cls, unet, **kw) -> "FusionControlModule":
-        "An FCM matching `unet`'s encoder outputs."
-        return cls(list(unet.encoder.skip_channels) + [unet.cfg.channels[-1]], **kw)
+    def for_unet(cls, unet, anchor: bool = False, **kw) -> "FusionControlModule":
+        "An FCM matching `unet`'s encoder outputs; `anchor`: with the head that predicts the fused anchor's pixel weights."
+        return cls(list(unet.encoder.skip_channels) + [unet.cfg.channels[-1]], anchor_patch=unet.cfg.patch if anchor else None, **kw)
+
+    def anchor_weight(self, ca: torch.Tensor, cb: torch.Tensor, fa: Features, fb: Features) -> torch.Tensor:
+        "Per-pixel weight (B, 1, H, W) of source a in the fused anchor: the learned head, or the smooth max rule without one."
+        if self.anchor_head is None: return max_rule_weight(ca, cb)
+        return self.anchor_head(ca, cb, fa.skips[0], fb.skips[0])
 
     def _check(self, fa: Features, fb: Features):
         if len(fa.skips) + 1 != len(self.levels) or len(fb.skips) != len(fa.skips):
@@ -71,6 +101,8 @@ FUSION_RULES.register("fcm")(FusionControlModule.for_unet)
 
 class _Elementwise(nn.Module):
     def __init__(self, op, rule: str = ""): super().__init__(); self.op, self.rule = op, rule
+    def anchor_weight(self, ca, cb, fa=None, fb=None) -> torch.Tensor:
+        return torch.full_like(ca[:, :1], 0.5) if self.rule == "mean" else max_rule_weight(ca, cb)
     def forward(self, fa: Features, fb: Features) -> Features:
         return Features([self.op(a, b) for a, b in zip(fa.skips, fb.skips)], self.op(fa.h, fb.h), (fa.emb + fb.emb) / 2)
 

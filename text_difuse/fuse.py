@@ -17,7 +17,7 @@ from .io import read_image, write_image, check_same_size
 from .unet import Features, image_tensor, from_model, pad_to_multiple, crop_to
 from .sampler import sample
 from .restore import Restorer, TiledDenoiser, WEIGHTS_DIR, CHROMA, apply_chroma
-from .fcm import FusionControlModule, FUSION_RULES
+from .fcm import FusionControlModule, FUSION_RULES, anchor_combine
 from .guide import DetailGuidance, GUIDANCE, noise_sigma, cleanliness
 from .train import sha256_file, atomic_save
 
@@ -36,16 +36,23 @@ def split_features(f: Features, n: int = 2) -> list[Features]:
     return [Features([s[i] for s in sk], hs[i], es[i]) for i in range(n)]
 
 # %% ../nbs/21_fuse.ipynb
-def fused_denoiser(restorer: Restorer, fcm: nn.Module, cond_a: torch.Tensor, cond_b: torch.Tensor) -> Callable:
-    "`model_fn(x_t, t)` that encodes `x_t` under both conditions, fuses the features with `fcm`, and decodes."
+def fused_denoiser(restorer: Restorer, fcm: nn.Module, cond_a: torch.Tensor, cond_b: torch.Tensor,
+                   stats: tuple | None = None) -> Callable:
+    "`model_fn(x_t, t)` that encodes `x_t` under both conditions (with their whole images' `stats`), fuses the features with `fcm`, and decodes; an anchored restorer's residual is added to the FCM's per-pixel anchor of the two conditions."
     model, dev, fmt = restorer.model, restorer.device, restorer.fmt
     conds = torch.cat([cond_a, cond_b], 0).to(dev).contiguous(memory_format=fmt)
+    st = None if stats is None or stats[0] is None else torch.cat(list(stats), 0).to(dev)
+    anchored = restorer.anchor == "cond"
     def model_fn(x_t, t):
         with torch.autocast(dev.type, dtype=torch.bfloat16, enabled=restorer.bf16):
-            f = model.encoder(torch.cat([x_t, x_t], 0).contiguous(memory_format=fmt), conds, torch.cat([t, t], 0))
+            f = model.encoder(torch.cat([x_t, x_t], 0).contiguous(memory_format=fmt), conds, torch.cat([t, t], 0), st)
             fa, fb = split_features(f)
             model_fn.features = (fa, fb)   # kept for per-step hooks (re-modulation adapts the FCM on them)
-            return model.decoder(fcm(fa, fb)).float()
+            out = model.decoder(fcm(fa, fb)).float()
+            if anchored:
+                ca, cb = conds.chunk(2, 0)
+                out = out + anchor_combine(ca, cb, fcm.anchor_weight(ca, cb, fa, fb))
+            return out
     model_fn.pred_type, model_fn.features = restorer.pred_type, None
     return model_fn
 
@@ -65,6 +72,7 @@ class Fuser:
         unknown = set(guidance or {}) - set(GUIDANCE)
         if unknown: raise ValueError(f"unknown guidance settings {sorted(unknown)}; known: {', '.join(GUIDANCE)}")
         self.fidelity, self.guidance = _check_fidelity(fidelity), {**GUIDANCE, **(guidance or {})}
+        if restorer.anchor == "cond" and isinstance(fcm, str) and fcm == "fcm": fcm = FusionControlModule.for_unet(restorer.model, anchor=True)
         self.fcm = (FUSION_RULES[fcm](restorer.model) if isinstance(fcm, str) else fcm).to(restorer.device).eval().requires_grad_(False)
 
     @classmethod
@@ -101,7 +109,8 @@ class Fuser:
         cb, _ = pad_to_multiple(image_tensor(b, dev), self.restorer.multiple)
         g = torch_generator(seed, dev.type)
         x_T = torch.randn(ca.shape, generator=g, device=dev)
-        model_fn = TiledDenoiser(lambda w: fused_denoiser(self.restorer, self.fcm, ca[..., w[0], w[1]], cb[..., w[0], w[1]]),
+        stats = (self.restorer.context(ca), self.restorer.context(cb))   # whole-image context for every tile
+        model_fn = TiledDenoiser(lambda w: fused_denoiser(self.restorer, self.fcm, ca[..., w[0], w[1]], cb[..., w[0], w[1]], stats),
                                  tuple(ca.shape[-2:]), tile, overlap, self.restorer.multiple)
         hooks = list(hooks) + ([hook_factory(model_fn, tuple(ca.shape))] if hook_factory else [])
         if fidelity > 0:   # first: later hooks (re-modulation) see the guided estimate and may override it inside their mask
@@ -117,9 +126,9 @@ def save_fcm(fcm: FusionControlModule, path, task: str, restorer: Restorer, extr
     "Write `fcm` (fp16) and `<path>.json`; returns the manifest."
     path = Path(path)
     sd = {k: (v.to(dtype) if v.is_floating_point() else v).contiguous() for k, v in fcm.state_dict().items()}
-    atomic_save(dict(format=FCM_FORMAT, task=task, channels=fcm.channels, state_dict=sd), path)
+    atomic_save(dict(format=FCM_FORMAT, task=task, channels=fcm.channels, anchor_patch=fcm.anchor_patch, state_dict=sd), path)
     m = dict(format=FCM_FORMAT, task=task, file=path.name, sha256=sha256_file(path), bytes=path.stat().st_size,
-             channels=fcm.channels, n_params=int(sum(v.numel() for v in sd.values())),
+             channels=fcm.channels, anchor_patch=fcm.anchor_patch, n_params=int(sum(v.numel() for v in sd.values())),
              restorer_sha256=restorer.manifest.get("sha256"), shapes={k: list(v.shape) for k, v in sd.items()}, **(extra or {}))
     path.with_suffix(".json").write_text(json.dumps(m, indent=1))
     return m
@@ -133,7 +142,7 @@ def load_fcm(path, restorer: Restorer) -> tuple[FusionControlModule, dict]:
     if sha256_file(path) != m.get("sha256"): raise ValueError(f"FCM weights {path} do not match the sha256 in {mpath.name}: truncated or replaced file")
     ck = torch.load(path, map_location="cpu", weights_only=True)
     if ck.get("format") != FCM_FORMAT: raise ValueError(f"{path}: unknown format {ck.get('format')!r}, expected {FCM_FORMAT!r}")
-    fcm = FusionControlModule.for_unet(restorer.model)
+    fcm = FusionControlModule.for_unet(restorer.model, anchor=bool(ck.get("anchor_patch")))
     if list(ck["channels"]) != fcm.channels:
         raise ValueError(f"{path}: FCM built for feature channels {ck['channels']}, the restorer has {fcm.channels}")
     rs = restorer.manifest.get("sha256")

@@ -12,8 +12,8 @@ import torch
 from .core import Registry, pick_device, torch_generator
 from .cli import command, arg
 from .io import read_image, write_image
-from .schedule import Schedule, get_schedule, PRED_TYPES
-from .unet import CondUNet, UNetConfig, image_tensor, from_model, pad_to_multiple, crop_to
+from .schedule import Schedule, get_schedule, PRED_TYPES, DiffusionSpec
+from .unet import CondUNet, UNetConfig, image_tensor, from_model, pad_to_multiple, crop_to, cond_stats
 from .sampler import sample
 from .train import sha256_file, WEIGHTS_FORMAT
 
@@ -93,7 +93,7 @@ class TiledDenoiser:
         for r, c in self.windows: acc[r, c] += self.weight
         self.inv_norm = 1.0 / acc
         self.fns = [make(w) for w in self.windows]
-        self.pred_type = getattr(self.fns[0], "pred_type", "eps")
+        self.pred_type = getattr(self.fns[0], "pred_type", None)
 
     def __len__(self): return len(self.windows)
 
@@ -162,40 +162,49 @@ def luma_for(modality: str | None) -> str:
 class Restorer:
     "A trained degradation-removal diffusion model ready to restore images."
     def __init__(self, model: CondUNet, schedule: Schedule, pred_type: str = "v", manifest: dict | None = None,
-                 device=None, bf16: bool = True, source: str = ""):
-        if pred_type not in PRED_TYPES: raise ValueError(f"unknown pred_type {pred_type!r}; known: {', '.join(PRED_TYPES)}")
+                 device=None, bf16: bool = True, source: str = "", anchor: str = "none"):
+        DiffusionSpec(pred_type=pred_type, anchor=anchor)   # validates the parametrisation and the anchor
         self.device = pick_device(device) if not isinstance(device, torch.device) else device
         # channels-last convolutions are ~2x faster on CPU (oneDNN) and no less exact
         self.fmt = torch.channels_last if self.device.type == "cpu" else torch.contiguous_format
         self.model = model.to(self.device, memory_format=self.fmt).eval().requires_grad_(False)
         self.schedule, self.pred_type, self.manifest, self.bf16, self.source = schedule, pred_type, manifest or {}, bf16, source
+        self.anchor = anchor
 
     @classmethod
     def from_pretrained(cls, name_or_path="compact", device=None, bf16: bool = True) -> "Restorer":
         "Load a registered name ('compact') or a weights file, verified against its manifest."
         path = resolve_weights(name_or_path)
         ck, manifest = load_weights(path)
+        spec = DiffusionSpec.from_dict(ck)
         model = CondUNet(UNetConfig.from_dict(ck["unet"]))
         try: model.load_state_dict({k: v.float() if v.is_floating_point() else v for k, v in ck["state_dict"].items()})
         except RuntimeError as e: raise ValueError(f"{path}: weights do not fit the network of its config: {e}") from e
-        return cls(model, get_schedule(ck["schedule"], ck["T"]), ck["pred_type"], manifest, device, bf16, str(path))
+        return cls(model, spec.make_schedule(), spec.pred_type, manifest, device, bf16, str(path), spec.anchor)
 
     @property
     def multiple(self) -> int: return self.model.multiple
 
-    def denoiser(self, cond: torch.Tensor) -> Callable:
-        "`model_fn(x_t, t)` for `sampler.sample`, conditioned on `cond` (B, 3, H, W) in the network's space."
+    def context(self, cond: torch.Tensor) -> torch.Tensor | None:
+        "The whole-image statistics every tile of `cond` is given (None for a network without the context branch: each tile sees its own)."
+        return cond_stats(cond) if self.model.cfg.global_context else None
+
+    def denoiser(self, cond: torch.Tensor, stats: torch.Tensor | None = None) -> Callable:
+        "`model_fn(x_t, t)` for `sampler.sample`, conditioned on `cond` (B, 3, H, W) in the network's space (and its image's `stats`); an anchored network's residual is added to `cond`."
         model, dev, fmt = self.model, self.device, self.fmt
         cond = cond.to(dev).contiguous(memory_format=fmt)
+        anchored = self.anchor == "cond"
         def model_fn(x_t, t):
             with torch.autocast(dev.type, dtype=torch.bfloat16, enabled=self.bf16):
-                return model(x_t.contiguous(memory_format=fmt), t, cond).float()
+                out = model(x_t.contiguous(memory_format=fmt), t, cond, stats).float()
+            return out + cond.float() if anchored else out
         model_fn.pred_type = self.pred_type
         return model_fn
 
     def tiled_denoiser(self, cond: torch.Tensor, tile: int | tuple | None = 256, overlap: int = 64) -> TiledDenoiser:
-        "`denoiser(cond)` run over overlapping `tile` windows (None: the whole image at once)."
-        return TiledDenoiser(lambda w: self.denoiser(cond[..., w[0], w[1]]), tuple(cond.shape[-2:]), tile, overlap, self.multiple)
+        "`denoiser(cond)` run over overlapping `tile` windows (None: the whole image at once), every tile given the whole image's context."
+        stats = self.context(cond)
+        return TiledDenoiser(lambda w: self.denoiser(cond[..., w[0], w[1]], stats), tuple(cond.shape[-2:]), tile, overlap, self.multiple)
 
     def restore(self, img: np.ndarray, steps: int = 25, method: str = "mean", seed: int | None = 0, eta: float = 0.0,
                 hooks: Sequence[Callable] = (), progress: bool = False, tile: int | tuple | None = 256, overlap: int = 64,
@@ -218,7 +227,7 @@ class Restorer:
     def __repr__(self):
         m = self.manifest
         return (f"Restorer({self.source or 'in-memory'}: {m.get('n_params', sum(p.numel() for p in self.model.parameters())):,} params, "
-                f"{m.get('iterations', '?')} iterations, pred {self.pred_type}, {self.schedule})")
+                f"{m.get('iterations', '?')} iterations, pred {self.pred_type}, anchor {self.anchor}, {self.schedule})")
 
 # %% ../nbs/14_restore.ipynb
 @command("restore", "Remove degradations (noise, exposure, colour cast, ...) from one image with the diffusion restorer",
@@ -238,7 +247,10 @@ def restore_cmd(ns):
     r = Restorer.from_pretrained(ns.weights, bf16=not ns.fp32)
     img = read_image(ns.input)
     if ns.luma is None:
-        if ns.modality == "auto":
+        if r.model.cfg.global_context and ns.modality == "auto":   # the network sees the whole image and sets its exposure
+            ns.luma = "free"
+            print("brightness: the model's own (it sees the whole image's luma context; --luma anchored keeps the input's)")
+        elif ns.modality == "auto":
             ns.luma = luma_for("infrared" if img.ndim == 2 else "visible")
             print(f"brightness: {ns.luma} ({'grey: taken as infrared / medical' if img.ndim == 2 else 'colour: taken as visible light'}; "
                   f"--modality or --luma to choose)")

@@ -11,8 +11,9 @@ import torch
 from .core import Registry
 
 # %% auto 0
-__all__ = ['SCHEDULES', 'PRED_TYPES', 'Schedule', 'cosine_schedule', 'linear_schedule', 'get_schedule', 'space_timesteps',
-           'respace', 'q_sample', 'v_target', 'target', 'pred_x0', 'pred_eps', 'posterior_mean', 'posterior_var']
+__all__ = ['SCHEDULES', 'PRED_TYPES', 'ANCHORS', 'FORMULATIONS', 'Schedule', 'cosine_schedule', 'linear_schedule', 'get_schedule',
+           'space_timesteps', 'respace', 'q_sample', 'v_target', 'target', 'pred_x0', 'pred_eps', 'posterior_mean',
+           'posterior_var', 'DiffusionSpec']
 
 # %% ../nbs/10_schedule.ipynb
 @dataclass(frozen=True, eq=False)
@@ -162,3 +163,36 @@ def posterior_var(s: Schedule, i, x_t, log: bool = False):
 
 for _f_ in (q_sample, v_target, target, pred_x0, pred_eps, posterior_mean, posterior_var):
     setattr(Schedule, _f_.__name__, _f_)
+
+# %% ../nbs/10_schedule.ipynb
+ANCHORS = ("none", "cond")
+
+@dataclass(frozen=True)
+class DiffusionSpec:
+    "What a network's output means: the training schedule (`schedule`, `T`), the parametrisation `pred_type`, and the `anchor` its x0 is relative to ('none': absolute, the paper's; 'cond': x0 = condition + output, so a zero output is the identity)."
+    schedule: str = "cosine"
+    T: int = 1000
+    pred_type: str = "v"
+    anchor: str = "none"
+
+    def __post_init__(self):
+        SCHEDULES[self.schedule]; _check_pred(self.pred_type)
+        if int(self.T) < 1: raise ValueError(f"T must be >= 1, got {self.T}")
+        if self.anchor not in ANCHORS: raise ValueError(f"unknown anchor {self.anchor!r}; known: {', '.join(ANCHORS)}")
+        if self.anchor != "none" and self.pred_type != "x0":
+            raise ValueError(f"an anchored network predicts the x0 residual: anchor {self.anchor!r} needs pred_type 'x0', got {self.pred_type!r}")
+
+    def make_schedule(self) -> Schedule: return get_schedule(self.schedule, int(self.T))
+    def to_dict(self) -> dict: return dict(schedule=self.schedule, T=int(self.T), pred_type=self.pred_type, anchor=self.anchor)
+
+    @classmethod
+    def from_dict(cls, d: dict) -> "DiffusionSpec":
+        "The spec recorded in a checkpoint or manifest (`anchor` absent: 'none', the format before anchoring); validated."
+        missing = [k for k in ("schedule", "T", "pred_type") if k not in d]
+        if missing: raise ValueError(f"diffusion spec lacks {', '.join(missing)}: {dict(d)}")
+        return cls(d["schedule"], int(d["T"]), d["pred_type"], d.get("anchor", "none"))
+
+FORMULATIONS = Registry("formulation")
+FORMULATIONS.register("paper", doc="the paper's: v-prediction of the absolute clean image from noise")(DiffusionSpec())
+FORMULATIONS.register("anchored", doc="input-anchored: the network predicts the x0 residual over its condition; zero-initialised head = identity")(
+    DiffusionSpec(pred_type="x0", anchor="cond"))

@@ -15,13 +15,14 @@ import torch.nn.functional as F
 from tqdm.auto import tqdm
 from .core import Registry, pick_device
 from .cli import command, arg
-from .schedule import get_schedule, PRED_TYPES
-from .unet import UNetConfig, build_unet, get_config, to_model, n_params
+from .schedule import get_schedule, PRED_TYPES, DiffusionSpec, FORMULATIONS
+from .unet import UNetConfig, build_unet, get_config, to_model, n_params, cond_stats
 
 # %% auto 0
 __all__ = ['LOSSES', 'SOURCES', 'DEFAULT_WEIGHTS', 'LOG_FIELDS', 'WEIGHTS_FORMAT', 'PoolImage', 'load_pool', 'step_rng',
            'step_generator', 'PairSampler', 'TrainConfig', 'atomic_save', 'lr_at', 'ema_update', 'hardware', 'FitState',
-           'fit', 'train_restore', 'sha256_file', 'export_weights', 'train_restore_cmd', 'export_restore_cmd']
+           'fit', 'init_from', 'train_restore', 'sha256_file', 'export_weights', 'train_restore_cmd',
+           'export_restore_cmd']
 
 # %% ../nbs/13_train.ipynb
 LOSSES = Registry("loss")
@@ -54,6 +55,12 @@ def _bsds(root=None):
     ds = load_dataset("bsds500", None, root)
     return _read_all([(p.stem, p) for p in ds.paths], "bsds500", "visible", "bsds500")
 
+@SOURCES.register("bsds500_grey", modality="visible")
+def _bsds_grey(root=None):
+    "BSDS500 as grey photographs: grey visible light, whose exposure is a degradation (unlike infrared's)."
+    return [PoolImage(np.round(p.img @ np.float32([0.299, 0.587, 0.114])).astype(np.uint8) if p.img.ndim == 3 else p.img,
+                      "visible", "bsds500_grey", p.name) for p in _bsds(root)]
+
 @SOURCES.register("msrs_ir", modality="infrared")
 def _msrs_ir(root=None):
     from text_difuse.data import load_dataset
@@ -77,7 +84,7 @@ def _harvard_colour(root=None):
     ds = load_dataset("harvard", "train", root, task="all")
     return _read_all([(p.name, p.b) for p in ds.pairs if p.group != "CT-MRI"], "harvard_colour", "medical", "harvard colour")
 
-DEFAULT_WEIGHTS = {"bsds500": 1.0, "msrs_vi": 1.0, "msrs_ir": 1.0, "harvard_grey": 0.5, "harvard_colour": 0.5}
+DEFAULT_WEIGHTS = {"bsds500": 1.0, "bsds500_grey": 0.5, "msrs_vi": 1.0, "msrs_ir": 1.0, "harvard_grey": 0.5, "harvard_colour": 0.5}
 
 def load_pool(weights: dict | None = None, root=None) -> list[PoolImage]:
     "The clean images of every source with a positive weight in `weights` (default `DEFAULT_WEIGHTS`)."
@@ -112,8 +119,8 @@ class PairSampler:
         self.members = [by_src[s] for s in self.sources]
         p = np.array([w[s] for s in self.sources]); self.probs = p / p.sum()
 
-    def item(self, rng: np.random.Generator) -> tuple[np.ndarray, np.ndarray]:
-        "One (clean, degraded) pair of HxWx3 float32 crops in the network's space."
+    def item(self, rng: np.random.Generator) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+        "One (clean, degraded) pair of HxWx3 float32 crops in the network's space, and `cond_stats` of the whole degraded view."
         from text_difuse.degrade import random_for_modality
         src = rng.choice(len(self.sources), p=self.probs)
         pi = self.pool[self.members[src][rng.integers(len(self.members[src]))]]
@@ -127,16 +134,18 @@ class PairSampler:
         view = view.astype(np.float32) / 255.0
         deg = view if rng.random() < self.p_clean else random_for_modality(view, pi.modality, rng, n=self.n, severity=self.severity)[0]
         y, x = rng.integers(0, r - c + 1), rng.integers(0, r - c + 1)
-        a, b = to_model(view[y:y + c, x:x + c]), to_model(deg[y:y + c, x:x + c])
+        dm = to_model(deg)
+        a, b = to_model(view[y:y + c, x:x + c]), dm[y:y + c, x:x + c]
+        stats = cond_stats(torch.from_numpy(np.ascontiguousarray(dm.transpose(2, 0, 1)))[None])[0].numpy()
         k, flip = int(rng.integers(4)), bool(rng.integers(2))
         aug = lambda z: np.rot90(z[:, ::-1] if flip else z, k)
-        return aug(a), aug(b)
+        return aug(a), aug(b), stats
 
-    def batch(self, k: int) -> tuple[torch.Tensor, torch.Tensor]:
-        "The (clean, degraded) batch of training step `k`."
+    def batch(self, k: int) -> tuple[torch.Tensor, torch.Tensor, torch.Tensor]:
+        "The (clean, degraded, degraded-view statistics) batch of training step `k`."
         items = [self.item(r) for r in step_rng(self.seed, k).spawn(self.batch_size)]
         t = lambda z: torch.from_numpy(np.ascontiguousarray(np.stack(z).transpose(0, 3, 1, 2)))
-        return t([a for a, _ in items]), t([b for _, b in items])
+        return t([a for a, _, _ in items]), t([b for _, b, _ in items]), torch.from_numpy(np.stack([s for _, _, s in items]))
 
 # %% ../nbs/13_train.ipynb
 @dataclass
@@ -144,10 +153,11 @@ class TrainConfig:
     "Settings of `train_restore`."
     out: str = "checkpoints/restore_compact"
     preset: str = "compact"
-    unet: dict = field(default_factory=dict)        # UNetConfig overrides
+    unet: dict = field(default_factory=lambda: {"global_context": True})   # UNetConfig overrides
     schedule: str = "cosine"
     T: int = 1000
-    pred_type: str = "v"
+    pred_type: str = "x0"                           # with anchor: the DiffusionSpec (FORMULATIONS['anchored'] by default)
+    anchor: str = "cond"
     loss: str = "mse"
     iters: int = 20000
     batch: int = 16
@@ -158,7 +168,7 @@ class TrainConfig:
     ema_decay: float = 0.999
     grad_clip: float = 1.0
     weights: dict = field(default_factory=lambda: dict(DEFAULT_WEIGHTS))
-    p_clean: float = 0.1
+    p_clean: float = 0.25
     data_root: str | None = None
     seed: int = 0
     ckpt_every: int = 200
@@ -172,7 +182,11 @@ class TrainConfig:
     device: str | None = None
     progress: bool = True
 
+    @property
+    def spec(self) -> DiffusionSpec: return DiffusionSpec(self.schedule, self.T, self.pred_type, self.anchor)
+
     def __post_init__(self):
+        self.spec   # validates schedule, T, pred_type and anchor
         if not 0.0 <= self.p_clean <= 1.0: raise ValueError(f"p_clean is the fraction of identity (clean -> clean) samples, in [0, 1]; got {self.p_clean}")
 
 def atomic_save(obj, path) -> Path:
@@ -267,9 +281,30 @@ def fit(train_step: Callable[[int], dict], state: FitState, iters: int, save: Ca
     return stopped
 
 # %% ../nbs/13_train.ipynb
+def init_from(model: torch.nn.Module, ema: torch.nn.Module, path, ucfg: UNetConfig, spec: DiffusionSpec) -> tuple[int, float]:
+    """Load exported weights `path` into `model` and `ema`; returns their (iterations, seconds). Branches the weights lack
+    but `ucfg` adds (`global_context`) keep their zero-initialised outputs; when the weights were trained under another
+    formulation than `spec`, the output layer is zeroed, so an anchored network starts exactly at the identity."""
+    from text_difuse.restore import load_weights
+    ck, man = load_weights(path)
+    theirs, ours = dict(ck["unet"]), ucfg.to_dict()
+    additive = {"global_context"}
+    if {k: v for k, v in theirs.items() if k not in additive} != {k: v for k, v in ours.items() if k not in additive} or \
+            (theirs.get("global_context", False) and not ucfg.global_context):
+        raise ValueError(f"--init {path} has a different network ({theirs}) than asked ({ours})")
+    sd = {k: v.float() for k, v in ck["state_dict"].items()}
+    missing, unexpected = model.load_state_dict(sd, strict=False)
+    if unexpected or any(not k.startswith("encoder.ctx_mlp.") for k in missing):
+        raise ValueError(f"--init {path}: weights do not fit: missing {missing[:4]}, unexpected {unexpected[:4]}")
+    if DiffusionSpec.from_dict(ck) != spec:
+        with torch.no_grad():
+            for prm in model.decoder.out[-1].parameters(): prm.zero_()
+    ema.load_state_dict(model.state_dict())
+    return int(man.get("iterations", 0)), float(man.get("wall_time_s", 0.0))
+
 def train_restore(cfg: TrainConfig, pool: list[PoolImage] | None = None) -> dict:
     "Train (or resume) the restoration diffusion model of `cfg`; returns a summary dict. `pool` overrides the data sources."
-    if cfg.pred_type not in PRED_TYPES: raise ValueError(f"unknown pred_type {cfg.pred_type!r}; known: {', '.join(PRED_TYPES)}")
+    spec = cfg.spec
     LOSSES[cfg.loss]
     if cfg.threads: torch.set_num_threads(cfg.threads)
     out = Path(cfg.out); out.mkdir(parents=True, exist_ok=True)
@@ -291,12 +326,8 @@ def train_restore(cfg: TrainConfig, pool: list[PoolImage] | None = None) -> dict
     else:
         if log_path.exists(): log_path.unlink()
         if cfg.init:   # a fresh machine with only the shipped fp16 weights: continue from them (optimizer restarts)
-            from text_difuse.restore import load_weights
-            ck, man = load_weights(cfg.init)
-            if ck["unet"] != ucfg.to_dict(): raise ValueError(f"--init {cfg.init} has a different network ({ck['unet']}) than asked")
-            sd = {k: v.float() for k, v in ck["state_dict"].items()}
-            model.load_state_dict(sd); ema.load_state_dict(sd)
-            step, wall, recent = int(man.get("iterations", 0)), float(man.get("wall_time_s", 0.0)), float("nan")
+            step, wall = init_from(model, ema, cfg.init, ucfg, spec)
+
     st = FitState(step, wall, recent)
     sched = get_schedule(cfg.schedule, cfg.T)
     if pool is None: pool = load_pool(cfg.weights, cfg.data_root)
@@ -305,23 +336,24 @@ def train_restore(cfg: TrainConfig, pool: list[PoolImage] | None = None) -> dict
 
     def save():
         atomic_save(dict(model=model.state_dict(), ema=ema.state_dict(), opt=opt.state_dict(), step=st.step, wall_s=st.wall,
-                         loss=st.loss, unet=ucfg.to_dict(), schedule=cfg.schedule, T=cfg.T, pred_type=cfg.pred_type,
+                         loss=st.loss, unet=ucfg.to_dict(), **spec.to_dict(),
                          train=asdict(cfg), hardware=hardware(), n_pool=len(pool),
                          saved=datetime.datetime.now().isoformat(timespec="seconds")), ckpt_path)
 
     def train_step(step: int) -> dict:
-        clean, deg = sampler.batch(step)
+        clean, deg, stats = sampler.batch(step)
         g = step_generator(cfg.seed, step)
         t = torch.randint(0, cfg.T, (clean.shape[0],), generator=g)
         noise = torch.randn(clean.shape, generator=g)
-        clean, deg, t, noise = (z.to(device) for z in (clean, deg, t, noise))
+        clean, deg, stats, t, noise = (z.to(device) for z in (clean, deg, stats, t, noise))
         x_t = sched.q_sample(clean, t, noise)
         tgt = sched.target(clean, t, noise, cfg.pred_type)
         if cfg.channels_last: x_t, deg = x_t.contiguous(memory_format=fmt), deg.contiguous(memory_format=fmt)
         model.train()
         with torch.autocast(device.type, dtype=torch.bfloat16, enabled=use_bf16):
-            pred = model(x_t, t, deg)
-        loss = LOSSES[cfg.loss](pred.float(), tgt)
+            pred = model(x_t, t, deg, stats if ucfg.global_context else None)
+        pred = pred.float() + deg if spec.anchor == "cond" else pred.float()   # anchored: the network adds a residual
+        loss = LOSSES[cfg.loss](pred, tgt)
         if not torch.isfinite(loss): raise FloatingPointError(f"non-finite loss {loss.item()} at step {step}")
         opt.zero_grad(set_to_none=True)
         loss.backward()
@@ -350,7 +382,7 @@ def export_weights(ckpt, out_path, dtype=torch.float16) -> dict:
     ck = torch.load(ckpt, map_location="cpu", weights_only=False) if not isinstance(ckpt, dict) else ckpt
     sd = {k: (v.to(dtype) if v.is_floating_point() else v).contiguous() for k, v in ck["ema"].items()}
     out_path = Path(out_path)
-    meta = dict(format=WEIGHTS_FORMAT, unet=ck["unet"], schedule=ck["schedule"], T=ck["T"], pred_type=ck["pred_type"])
+    meta = dict(format=WEIGHTS_FORMAT, unet=ck["unet"], **DiffusionSpec.from_dict(ck).to_dict())
     atomic_save(dict(meta, state_dict=sd), out_path)
     tr = ck.get("train", {})
     manifest = dict(meta, file=out_path.name, sha256=sha256_file(out_path), bytes=out_path.stat().st_size,
@@ -360,7 +392,7 @@ def export_weights(ckpt, out_path, dtype=torch.float16) -> dict:
                     final_loss=None if ck.get("loss") is None or math.isnan(ck["loss"]) else round(float(ck["loss"]), 6),
                     data=dict(sources=tr.get("weights"), crop=tr.get("crop"), batch=tr.get("batch"), p_clean=tr.get("p_clean"),
                               n_images=ck.get("n_pool"), degradations="text_difuse.degrade.random_for_modality"),
-                    training={k: tr.get(k) for k in ("lr", "warmup", "ema_decay", "grad_clip", "loss", "seed", "bf16", "preset", "init")},
+                    training={k: tr.get(k) for k in ("lr", "warmup", "ema_decay", "grad_clip", "loss", "seed", "bf16", "preset", "init", "unet")},
                     hardware=ck.get("hardware"), exported=datetime.datetime.now().isoformat(timespec="seconds"))
     tmp = out_path.with_suffix(".json.tmp")
     tmp.write_text(json.dumps(manifest, indent=1)); os.replace(tmp, out_path.with_suffix(".json"))
@@ -379,14 +411,17 @@ def export_weights(ckpt, out_path, dtype=torch.float16) -> dict:
          arg("--seed", type=int, default=0), arg("--ckpt-every", type=int, default=200),
          arg("--threads", type=int, default=None, help="torch CPU threads"),
          arg("--no-bf16", action="store_true", help="train in fp32"),
-         arg("--pred-type", default="v", choices=PRED_TYPES),
+         arg("--formulation", default="anchored", choices=list(FORMULATIONS), help="anchored: x0 = input + predicted residual (identity at start); paper: v-prediction of the clean image"),
+         arg("--no-context", action="store_true", help="without the whole-image luma context branch (UNetConfig.global_context)"),
          arg("--weights", default=None, help="source weights as JSON, e.g. '{\"bsds500\": 1, \"msrs_ir\": 2}'; sources: " + ", ".join(SOURCES)),
-         arg("--p-clean", type=float, default=0.1, help="fraction of samples left clean (identity targets): higher keeps clean inputs closer to unchanged"),
+         arg("--p-clean", type=float, default=TrainConfig.p_clean, help="fraction of samples left clean (identity targets): higher keeps clean inputs closer to unchanged"),
          arg("--export", default=None, help="after training, export the EMA weights to this .pt file"))
 def train_restore_cmd(ns):
     cfg = TrainConfig(out=ns.out, preset=ns.preset, iters=ns.iters, batch=ns.batch, crop=ns.crop, lr=ns.lr,
                       max_minutes=ns.max_minutes, resume=ns.resume, init=ns.init, data_root=ns.data_root, seed=ns.seed,
-                      ckpt_every=ns.ckpt_every, threads=ns.threads, bf16=not ns.no_bf16, pred_type=ns.pred_type, p_clean=ns.p_clean,
+                      ckpt_every=ns.ckpt_every, threads=ns.threads, bf16=not ns.no_bf16, p_clean=ns.p_clean,
+                      pred_type=FORMULATIONS[ns.formulation].pred_type, anchor=FORMULATIONS[ns.formulation].anchor,
+                      unet={} if ns.no_context else {"global_context": True},
                       weights=json.loads(ns.weights) if ns.weights else dict(DEFAULT_WEIGHTS))
     r = train_restore(cfg)
     print(f"stopped ({r['stopped']}) at step {r['step']}, loss {r['loss']:.5f}; checkpoint {r['checkpoint']}, log {r['log']}")

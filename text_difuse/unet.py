@@ -15,9 +15,9 @@ from .core import Registry
 from .io import rgb_to_ycbcr, ycbcr_to_rgb
 
 # %% auto 0
-__all__ = ['PRESETS', 'UNetConfig', 'get_config', 'pad_to_multiple', 'crop_to', 'to_model', 'from_model', 'image_tensor',
-           'timestep_embedding', 'ResBlock', 'Attention', 'Down', 'Up', 'Seq', 'Features', 'fmap', 'map2', 'Encoder',
-           'Decoder', 'CondUNet', 'build_unet', 'n_params']
+__all__ = ['PRESETS', 'CONTEXT_QUANTILES', 'UNetConfig', 'get_config', 'pad_to_multiple', 'crop_to', 'to_model', 'from_model',
+           'image_tensor', 'timestep_embedding', 'ResBlock', 'Attention', 'Down', 'Up', 'Seq', 'Features', 'fmap',
+           'map2', 'cond_stats', 'Encoder', 'Decoder', 'CondUNet', 'build_unet', 'n_params']
 
 # %% ../nbs/11_unet.ipynb
 @dataclass(frozen=True)
@@ -35,6 +35,7 @@ class UNetConfig:
     dropout: float = 0.0
     global_stats: bool = True     # per-channel mean/std of the condition -> embedding
     global_pool: bool = True      # pooled bottleneck features -> decoder embedding
+    global_context: bool = False  # luma quantiles of the whole image -> embedding (tiles of one image agree on its exposure)
     groups: int = 32
 
     def __post_init__(self):
@@ -180,6 +181,14 @@ def map2(fn: Callable, fa: Features, fb: Features) -> Features:
     return Features([fn(a, b) for a, b in zip(fa.skips, fb.skips)], fn(fa.h, fb.h), fn(fa.emb, fb.emb))
 
 # %% ../nbs/11_unet.ipynb
+CONTEXT_QUANTILES = (0.01, 0.1, 0.5, 0.9, 0.99)
+
+def cond_stats(cond: torch.Tensor) -> torch.Tensor:
+    "Global statistics of a condition (B, C, H, W): per-channel mean and std, then the `CONTEXT_QUANTILES` of its Y channel; (B, 2C + 5)."
+    c = cond.float()
+    q = torch.quantile(c[:, 0].flatten(1), torch.tensor(CONTEXT_QUANTILES, device=c.device), dim=1).T
+    return torch.cat([c.mean((-2, -1)), c.std((-2, -1)), q], -1)
+
 class Encoder(nn.Module):
     "`Encoder(x_t, cond, t) -> Features`: pixel-unshuffle stem, ResBlocks (+ attention at coarse levels), middle block."
     def __init__(self, cfg: UNetConfig):
@@ -203,15 +212,22 @@ class Encoder(nn.Module):
         mid.append(ResBlock(ch, ch, E, g, cfg.dropout))
         self.middle = Seq(mid)
         self.pool_mlp = _zero(nn.Linear(ch, E)) if cfg.global_pool else None
+        nq = len(CONTEXT_QUANTILES)   # built last: presets without it keep their seeded initialisation
+        self.ctx_mlp = nn.Sequential(nn.Linear(nq, E), nn.SiLU(), _zero(nn.Linear(E, E))) if cfg.global_context else None
 
-    def embed(self, t: torch.Tensor, cond: torch.Tensor) -> torch.Tensor:
+    def embed(self, t: torch.Tensor, cond: torch.Tensor, stats: torch.Tensor | None = None) -> torch.Tensor:
+        "Time embedding plus the global branches; `stats` (`cond_stats` of the whole image) replaces the statistics of `cond` (a tile)."
         emb = self.time_mlp(timestep_embedding(t, self.cfg.base))
-        if self.stats_mlp is not None:
-            c = cond.float()
-            emb = emb + self.stats_mlp(torch.cat([c.mean((-2, -1)), c.std((-2, -1))], -1).to(emb.dtype))
+        if self.stats_mlp is None and self.ctx_mlp is None: return emb
+        C = self.cfg.cond_channels
+        if stats is None: stats = cond_stats(cond)
+        if stats.shape[-1] != 2 * C + len(CONTEXT_QUANTILES): raise ValueError(f"stats must be (B, {2 * C + len(CONTEXT_QUANTILES)}), got {tuple(stats.shape)}")
+        stats = stats.to(emb.device, torch.float32).expand(emb.shape[0], -1)
+        if self.stats_mlp is not None: emb = emb + self.stats_mlp(stats[:, :2 * C].to(emb.dtype))
+        if self.ctx_mlp is not None: emb = emb + self.ctx_mlp(stats[:, 2 * C:].to(emb.dtype))
         return emb
 
-    def forward(self, x_t: torch.Tensor, cond: torch.Tensor, t: torch.Tensor) -> Features:
+    def forward(self, x_t: torch.Tensor, cond: torch.Tensor, t: torch.Tensor, stats: torch.Tensor | None = None) -> Features:
         cfg = self.cfg
         if x_t.shape[1] != cfg.in_channels or cond.shape[1] != cfg.cond_channels or x_t.shape[-2:] != cond.shape[-2:]:
             raise ValueError(f"expected x_t (B,{cfg.in_channels},H,W) and cond (B,{cfg.cond_channels},H,W), got {tuple(x_t.shape)} and {tuple(cond.shape)}")
@@ -219,7 +235,7 @@ class Encoder(nn.Module):
         if H % cfg.multiple or W % cfg.multiple:
             raise ValueError(f"H and W must be multiples of {cfg.multiple}, got {H}x{W}; use pad_to_multiple first")
         t = torch.as_tensor(t, device=x_t.device).reshape(-1).expand(x_t.shape[0])
-        emb = self.embed(t, cond)
+        emb = self.embed(t, cond, stats)
         h = self.stem(F.pixel_unshuffle(torch.cat([x_t, cond], 1), cfg.patch))
         skips = [h]
         for blk in self.blocks:
@@ -252,7 +268,7 @@ class Decoder(nn.Module):
         return F.pixel_shuffle(self.out(h), self.cfg.patch)
 
 class CondUNet(nn.Module):
-    "The conditional denoiser: `forward(x_t, t, cond) = decoder(encoder(x_t, cond, t))`."
+    "The conditional denoiser: `forward(x_t, t, cond, stats=None) = decoder(encoder(x_t, cond, t, stats))`."
     def __init__(self, cfg: UNetConfig | str = "compact"):
         super().__init__()
         self.cfg = get_config(cfg)
@@ -260,7 +276,7 @@ class CondUNet(nn.Module):
         self.decoder = Decoder(self.cfg, self.encoder.skip_channels)
     @property
     def multiple(self) -> int: return self.cfg.multiple
-    def forward(self, x_t, t, cond): return self.decoder(self.encoder(x_t, cond, t))
+    def forward(self, x_t, t, cond, stats=None): return self.decoder(self.encoder(x_t, cond, t, stats))
 
 def build_unet(cfg: UNetConfig | str = "compact", seed: int | None = 0, **overrides) -> CondUNet:
     "A `CondUNet` of preset/config `cfg` (with `overrides`), initialised reproducibly from `seed` without touching the global RNG."
