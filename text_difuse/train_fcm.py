@@ -17,7 +17,7 @@ from .cli import command, arg
 from .unet import to_model
 from .schedule import respace
 from .restore import Restorer, WEIGHTS_DIR
-from .fcm import FusionControlModule
+from .fcm import FusionControlModule, anchor_combine
 from .fuse import TASKS, split_features, save_fcm, load_fcm
 from .train import step_rng, step_generator, atomic_save, ema_update, hardware, _u8, fit, FitState
 
@@ -140,7 +140,7 @@ def train_fcm(cfg: FCMTrainConfig, pool: dict | None = None, restorer: Restorer 
     out = Path(cfg.out); out.mkdir(parents=True, exist_ok=True)
     ckpt_path, log_path = out / "last.pt", out / "log.csv"
     with torch.random.fork_rng(devices=[]):
-        torch.manual_seed(cfg.seed); fcm = FusionControlModule.for_unet(model).to(dev)
+        torch.manual_seed(cfg.seed); fcm = FusionControlModule.for_unet(model, anchor=r.anchor == "cond").to(dev)
     ema = copy.deepcopy(fcm).eval().requires_grad_(False)
     opt = torch.optim.AdamW(fcm.parameters(), lr=cfg.lr, weight_decay=0.0)
     step, wall, recent = 0, 0.0, float("nan")
@@ -151,7 +151,11 @@ def train_fcm(cfg: FCMTrainConfig, pool: dict | None = None, restorer: Restorer 
     else:
         if log_path.exists(): log_path.unlink()
         if cfg.init:
-            start, _ = load_fcm(cfg.init, r); fcm.load_state_dict(start.state_dict()); ema.load_state_dict(start.state_dict())
+            start, _ = load_fcm(cfg.init, r)   # an FCM without the anchor head starts an anchored one: the head keeps its zero start
+            missing, unexpected = fcm.load_state_dict(start.state_dict(), strict=False)
+            if unexpected or any(not k.startswith("anchor_head.") for k in missing):
+                raise ValueError(f"--init {cfg.init} does not fit this FCM: missing {missing[:3]}, unexpected {unexpected[:3]}")
+            ema.load_state_dict(fcm.state_dict())
     st = FitState(step, wall, recent)
     if pool is None:
         weights = cfg.weights or TASK_SOURCES[cfg.task]
@@ -179,6 +183,7 @@ def train_fcm(cfg: FCMTrainConfig, pool: dict | None = None, restorer: Restorer 
                                                   torch.cat([da, db]).contiguous(memory_format=r.fmt), torch.cat([t, t])))
         fcm.train()
         with ac(): pred = model.decoder(fcm(fa, fb)).float()
+        if r.anchor == "cond": pred = pred + anchor_combine(da, db, fcm.anchor_weight(da, db, fa, fb))   # the residual's anchor
         x0 = sched.pred_x0(x_t, t, pred, r.pred_type).clamp(-1, 1)
         loss, parts = fusion_loss(x0, ca, cb, cfg.w_grad, cfg.w_color)
         if not torch.isfinite(loss): raise FloatingPointError(f"non-finite loss at step {step}")
