@@ -15,6 +15,7 @@ demo: setup
 	$(VENV)/text-difuse demo --out demo_out
 
 test: setup
+	$(VENV)/python tools/guard.py
 	$(VENV)/nbdev_export
 	$(VENV)/nbdev_test --n_workers 2
 	$(VENV)/python -m pytest -q tests

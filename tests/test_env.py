@@ -1,5 +1,5 @@
 "The environment the README's setup builds: CPU torch, a working torchvision (tools/tvshim.py), exported package."
-import filecmp, shutil, subprocess, sys, pathlib
+import importlib.util, json, filecmp, shutil, subprocess, sys, pathlib
 import pytest
 
 def test_torch_is_the_cpu_build():
@@ -34,3 +34,22 @@ def test_package_matches_notebooks(repo_root, tmp_path):
     assert made == have, f"modules without notebook or not exported: {set(made) ^ set(have)}"
     differ = [n for n in made if n != "_modidx.py" and not filecmp.cmp(tmp_path / "text_difuse" / n, repo_root / "text_difuse" / n, shallow=False)]
     assert not differ, f"run nbdev_export: these modules differ from their notebooks: {differ}"
+
+
+def test_guard_catches_hand_edits_and_unclean_notebooks(repo_root, tmp_path):
+    "tools/guard.py (run by `make test` before anything is exported) passes on the checkout and fails on a hand edit or an unclean notebook."
+    spec = importlib.util.spec_from_file_location("guard_under_test", repo_root / "tools" / "guard.py")
+    guard = importlib.util.module_from_spec(spec); spec.loader.exec_module(guard)
+    copy = tmp_path / "repo"; copy.mkdir()
+    for f in ["settings.ini", "setup.py", "README.md"]: shutil.copy(repo_root / f, copy / f)
+    shutil.copytree(repo_root / "nbs", copy / "nbs", ignore=shutil.ignore_patterns(".ipynb_checkpoints"))
+    shutil.copytree(repo_root / "text_difuse", copy / "text_difuse", ignore=shutil.ignore_patterns("__pycache__", "weights"))
+    assert guard.problems(copy) == []
+    mod = copy / "text_difuse" / "core.py"
+    mod.write_text(mod.read_text() + "\n# a hand edit\n")
+    assert any("core.py: differs from its notebook" in p for p in guard.problems(copy))
+    shutil.copy(repo_root / "text_difuse" / "core.py", mod)
+    nb = copy / "nbs" / "00_core.ipynb"
+    d = json.loads(nb.read_text()); d["cells"][0]["execution_count"] = 7; d["metadata"]["widgets"] = {}
+    nb.write_text(json.dumps(d))
+    assert any("00_core.ipynb: not clean" in p for p in guard.problems(copy))

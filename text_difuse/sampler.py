@@ -66,7 +66,9 @@ def sample(model_fn: Callable, schedule: Schedule, x_T: torch.Tensor | Sequence[
            clip: bool = True, progress: bool = False, pred_type: str | None = None, return_x0: bool = False) -> torch.Tensor:
     "Run the reverse diffusion of `model_fn` over `schedule` (respaced to `steps`) from `x_T` (a tensor, or a shape to draw noise for)."
     rule = SAMPLERS[method]
-    pred_type = pred_type or getattr(model_fn, "pred_type", "eps")
+    pred_type = pred_type or getattr(model_fn, "pred_type", None)
+    if pred_type is None:   # a silent default would turn a v- or x0-network into garbage
+        raise ValueError("the sampler needs to know what model_fn predicts: pass pred_type= or set model_fn.pred_type ('eps', 'v' or 'x0')")
     if pred_type not in PRED_TYPES: raise ValueError(f"unknown pred_type {pred_type!r}; known: {', '.join(PRED_TYPES)}")
     if steps is not None and steps != len(schedule): schedule = respace(schedule, steps)
     if isinstance(x_T, torch.Tensor): x = x_T

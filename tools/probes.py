@@ -27,6 +27,8 @@ parameters and code version.
              (--sigmas x --gains), and every classical baseline, on clean MSRS (--n pairs, half day / half night, whole
              images) and Harvard (--n pairs over the tasks); the config beating every baseline on most metrics is
              reported as 'selected' (`--split train` chose `guide.GUIDANCE`); also the gates on clean and degraded sources.
+  exposure   `restore`'s default brightness on grey images: dark grey photos (RoadScene visible, low light + noise) should
+             be brightened, MSRS infrared night scenes kept as dark (--n images each; --weights as for fidelity).
   noise-levels  the noise std `guide.noise_sigma` reads on clean sources, on protocol-degraded ones and on stripe noise
              alone (severity 0.25, 0.5), MSRS / Harvard (--split) and RoadScene, --n pairs each (chose GUIDANCE lo / hi).
 
@@ -240,23 +242,70 @@ def fidelity(a):
     rows = []
     for w in a.weights.split(","):
         r = Restorer.from_pretrained(w)
+        luma = lambda lm: "free" if r.model.cfg.global_context else luma_for(lm)   # a context network sets the exposure itself
         for j, (mod, proto, lm, name, clean) in enumerate(items):
-            same = r.restore(clean, steps=a.steps, seed=j, luma=luma_for(lm))
+            same = r.restore(clean, steps=a.steps, seed=j, luma=luma(lm))
             deg = degrade_protocol(clean, proto, a.severity, seed=3000 + j)
-            out = r.restore(deg, steps=a.steps, seed=j, luma=luma_for(lm))
+            out = r.restore(deg, steps=a.steps, seed=j, luma=luma(lm))
+            dcb, dcr = _chroma_shift(same, clean)
             rows.append(dict(weights=w, iterations=r.manifest.get("iterations"), p_clean=(r.manifest.get("data") or {}).get("p_clean"),
                              modality=mod, name=name, identity_vif=vifp(to_grey255(clean), to_grey255(same)),
-                             identity_psnr=psnr(same, clean), degraded_psnr=psnr(out, clean)))
-        print(w, {k: round(float(np.mean([q[k] for q in rows if q["weights"] == w])), 3) for k in ("identity_vif", "identity_psnr", "degraded_psnr")}, flush=True)
+                             identity_psnr=psnr(same, clean), identity_dcb=dcb, identity_dcr=dcr, degraded_psnr=psnr(out, clean)))
+        print(w, {k: round(float(np.nanmean([q[k] for q in rows if q["weights"] == w])), 3) for k in ("identity_vif", "identity_psnr", "degraded_psnr")}, flush=True)
     import pandas as pd
     df = pd.DataFrame(rows)
-    cols = ["identity_vif", "identity_psnr", "degraded_psnr"]
+    cols = ["identity_vif", "identity_psnr", "identity_dcb", "identity_dcr", "degraded_psnr"]
     by_mod = df.groupby(["weights", "iterations", "p_clean", "modality"], sort=False, dropna=False)[cols].mean().round(4).reset_index()
     overall = df.groupby(["weights", "iterations", "p_clean"], sort=False, dropna=False)[cols].mean().round(4).reset_index()
     print(by_mod.to_string()); print(overall.to_string())
     return dict(measure="identity_*: the restoration of a clean image against itself (VIF, PSNR dB); degraded_psnr: the restoration of its "
-                        "degraded copy against the clean image (dB); brightness by restore.MODALITY_LUMA",
+                        "degraded copy against the clean image (dB); identity_dcb / dcr: mean Cb / Cr shift of a clean colour image (0-255; "
+                        "NaN for grey); brightness by restore.MODALITY_LUMA, or the network's own where it has the whole-image context",
                 split=a.split, steps=a.steps, severity=a.severity, n_pairs=a.n, by_modality=by_mod.to_dict("records"), overall=overall.to_dict("records"))
+
+
+def _chroma_shift(out, ref):
+    "Mean Cb and Cr of `out` minus `ref` (0-255 units); NaN for grey images."
+    from text_difuse.io import rgb_to_ycbcr
+    if np.asarray(ref).ndim == 2: return float("nan"), float("nan")
+    d = (rgb_to_ycbcr(np.asarray(out, np.float32)) - rgb_to_ycbcr(np.asarray(ref, np.float32) / (255.0 if ref.dtype == np.uint8 else 1.0))).mean((0, 1)) * 255
+    return float(d[1]), float(d[2])
+
+
+def exposure(a):
+    """What `restore` does by default (--modality auto) with grey images whose exposure differs for a reason: RoadScene
+    visible photos made grey and dark (low light 0.6 + noise 0.3) should be brightened; MSRS infrared night scenes (dark by
+    nature, clean or with noise 0.3) should stay as dark. Mean brightness (0-255) and PSNR against the clean image."""
+    from text_difuse.data import load_dataset
+    from text_difuse.degrade import apply_spec
+    from text_difuse.metrics import psnr
+    from text_difuse.restore import Restorer, luma_for
+    from text_difuse.repro import evenly
+    from text_difuse.io import luma as to_luma
+    rs = load_dataset("roadscene", None, a.root)
+    ms = load_dataset("msrs", split=a.split, root=a.root)
+    night = [i for i, g in enumerate(ms.groups) if g == "night"]
+    items = [("grey photo, low light + noise", rs.names[i], _centre(to_luma(rs[i]["b"].astype(np.float32) / 255.0 if rs[i]["b"].dtype == np.uint8 else rs[i]["b"])),
+              [("low_light", 0.6), ("gaussian_noise", 0.3)]) for i in evenly(list(range(len(rs))), a.n)]
+    items += [(f"infrared night{', noise' if k else ', clean'}", ms.names[i], _centre(ms[i]["a"]), [("gaussian_noise", 0.3)] if k else [])
+              for k in (0, 1) for i in evenly(night, a.n)]
+    rows = []
+    for w in a.weights.split(","):
+        r = Restorer.from_pretrained(w)
+        luma = "free" if r.model.cfg.global_context else luma_for("infrared")   # what `restore --modality auto` picks for grey
+        for j, (kind, name, clean, spec) in enumerate(items):
+            clean = clean.astype(np.float32) / 255.0 if clean.dtype == np.uint8 else clean.astype(np.float32)
+            deg = apply_spec(clean, spec, seed=4000 + j) if spec else clean
+            out = r.restore(deg, steps=a.steps, seed=j, luma=luma)
+            rows.append(dict(weights=w, iterations=r.manifest.get("iterations"), luma=luma, kind=kind, name=name,
+                             mean_clean=255 * float(clean.mean()), mean_input=255 * float(deg.mean()), mean_output=255 * float(out.mean()),
+                             psnr_input=psnr(deg, clean), psnr_output=psnr(out, clean)))
+    import pandas as pd
+    df = pd.DataFrame(rows)
+    cols = ["mean_clean", "mean_input", "mean_output", "psnr_input", "psnr_output"]
+    by = df.groupby(["weights", "iterations", "luma", "kind"], sort=False)[cols].mean().round(3).reset_index()
+    print(by.to_string())
+    return dict(measure=exposure.__doc__.replace("\n    ", " "), split=a.split, steps=a.steps, n=a.n, by_kind=by.to_dict("records"), rows=df.round(4).to_dict("records"))
 
 
 def guidance(a):
@@ -333,7 +382,7 @@ def noise_levels(a):
                 split=a.split, n_pairs=a.n, quantiles=q.reset_index().rename(columns={"level_1": "quantile"}).to_dict("records"))
 
 
-PROBES = {"remod-lr": remod_lr, "chroma": chroma, "chroma-policy": chroma_policy, "luma-policy": luma_policy, "fusion-ceiling": fusion_ceiling, "fidelity": fidelity, "guidance": guidance, "noise-levels": noise_levels}
+PROBES = {"remod-lr": remod_lr, "chroma": chroma, "chroma-policy": chroma_policy, "luma-policy": luma_policy, "fusion-ceiling": fusion_ceiling, "fidelity": fidelity, "guidance": guidance, "noise-levels": noise_levels, "exposure": exposure}
 
 if __name__ == "__main__":
     p = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
@@ -348,7 +397,7 @@ if __name__ == "__main__":
     p.add_argument("--split", default="test", help="chroma-policy / luma-policy / fusion-ceiling / fidelity: split (train: selection, test: report)")
     p.add_argument("--dataset", default="msrs", choices=["msrs", "harvard"], help="chroma-policy: MSRS day pairs or Harvard PET/SPECT-MRI pairs")
     p.add_argument("--n", type=int, default=8, help="chroma-policy: day pairs, evenly spaced; luma-policy / fusion-ceiling / fidelity: MSRS and Harvard pairs each")
-    p.add_argument("--weights", default="compact", help="fidelity: comma-separated restorer weights (names or .pt files with manifests)")
+    p.add_argument("--weights", default="compact", help="fidelity / exposure: comma-separated restorer weights (names or .pt files with manifests)")
     p.add_argument("--restorer", default="compact", help="fusion-ceiling: restorer weights (name or .pt with manifest)")
     p.add_argument("--fcm", default="", help="fusion-ceiling: FCM weights per task, e.g. ivif=a.pt,medical=b.pt (default: the shipped ones)")
     p.add_argument("--severity", type=float, default=0.5, help="chroma-policy / luma-policy / fidelity: degradation protocol severity")
@@ -365,7 +414,7 @@ if __name__ == "__main__":
     t0 = time.time()
     res = PROBES[a.probe](a)
     name = a.probe + (f"{'-harvard' if a.dataset == 'harvard' else ''}-{a.split}" if a.probe == "chroma-policy" else
-                      f"-{a.split}" if a.probe in ("luma-policy", "fusion-ceiling", "fidelity", "guidance", "noise-levels") else "")
+                      f"-{a.split}" if a.probe in ("luma-policy", "fusion-ceiling", "fidelity", "guidance", "noise-levels", "exposure") else "")
     name += f"-{a.tag}" if a.tag else ""
     (od / f"{name}.json").write_text(json.dumps(res, indent=1) + "\n")
     save_params(od, dict(vars(a), wall_seconds=round(time.time() - t0, 1)), name=f"{name}.params.json")
