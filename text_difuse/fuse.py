@@ -10,19 +10,17 @@ from typing import Callable, Sequence
 import numpy as np
 import torch
 from torch import nn
-from tqdm.auto import tqdm
 from .core import Registry, torch_generator
-from .cli import command, arg
 from .io import read_image, write_image, check_same_size
 from .unet import Features, image_tensor, from_model, pad_to_multiple, crop_to
 from .sampler import sample
-from .restore import Restorer, TiledDenoiser, WEIGHTS_DIR, CHROMA, apply_chroma
+from .restore import Restorer, TiledDenoiser, CHROMA, apply_chroma
 from .fcm import FusionControlModule, FUSION_RULES, anchor_combine
 from .guide import DetailGuidance, GUIDANCE, noise_sigma, cleanliness
-from .train import sha256_file, atomic_save
+from .weights import WEIGHTS_DIR, atomic_save, write_manifest, load_checked, resolve, KINDS
 
 # %% auto 0
-__all__ = ['TASKS', 'FCM_FORMAT', 'split_features', 'fused_denoiser', 'Fuser', 'save_fcm', 'load_fcm', 'fuse_cmd']
+__all__ = ['TASKS', 'FCM_FORMAT', 'split_features', 'fused_denoiser', 'Fuser', 'save_fcm', 'load_fcm']
 
 # %% ../nbs/21_fuse.ipynb
 TASKS = Registry("fusion task")
@@ -57,7 +55,7 @@ def fused_denoiser(restorer: Restorer, fcm: nn.Module, cond_a: torch.Tensor, con
     return model_fn
 
 # %% ../nbs/21_fuse.ipynb
-FCM_FORMAT = "text_difuse.fcm/1"
+FCM_FORMAT = KINDS["fcm"]["format"]
 
 def _check_fidelity(f) -> float:
     if not 0 <= float(f) <= 1: raise ValueError(f"fidelity must lie in [0, 1] (0: off), got {f}")
@@ -81,7 +79,7 @@ class Fuser:
         "The shipped restorer plus the shipped FCM of `task` (`fcm`: 'pretrained', a weights path, or a rule name)."
         TASKS[task]
         r = restorer if isinstance(restorer, Restorer) else Restorer.from_pretrained(restorer, device=device)
-        if fcm == "pretrained": fcm = WEIGHTS_DIR / f"fcm_{task}.pt"
+        if fcm == "pretrained": fcm = resolve(task, "fcm")
         if isinstance(fcm, (str, Path)) and str(fcm) not in FUSION_RULES:
             module, manifest = load_fcm(fcm, r)
             return cls(r, module, task, manifest, chroma, fidelity, guidance)
@@ -127,21 +125,13 @@ def save_fcm(fcm: FusionControlModule, path, task: str, restorer: Restorer, extr
     path = Path(path)
     sd = {k: (v.to(dtype) if v.is_floating_point() else v).contiguous() for k, v in fcm.state_dict().items()}
     atomic_save(dict(format=FCM_FORMAT, task=task, channels=fcm.channels, anchor_patch=fcm.anchor_patch, state_dict=sd), path)
-    m = dict(format=FCM_FORMAT, task=task, file=path.name, sha256=sha256_file(path), bytes=path.stat().st_size,
-             channels=fcm.channels, anchor_patch=fcm.anchor_patch, n_params=int(sum(v.numel() for v in sd.values())),
+    m = dict(format=FCM_FORMAT, task=task, channels=fcm.channels, anchor_patch=fcm.anchor_patch, n_params=int(sum(v.numel() for v in sd.values())),
              restorer_sha256=restorer.manifest.get("sha256"), shapes={k: list(v.shape) for k, v in sd.items()}, **(extra or {}))
-    path.with_suffix(".json").write_text(json.dumps(m, indent=1))
-    return m
+    return write_manifest(path, m)
 
 def load_fcm(path, restorer: Restorer) -> tuple[FusionControlModule, dict]:
     "Load FCM weights verified against their manifest and matched to `restorer`'s encoder."
-    path = Path(path); mpath = path.with_suffix(".json")
-    if not path.exists(): raise FileNotFoundError(f"FCM weights not found: {path} (train with `text-difuse train-fcm`)")
-    if not mpath.exists(): raise FileNotFoundError(f"manifest not found for FCM weights {path}: expected {mpath}")
-    m = json.loads(mpath.read_text())
-    if sha256_file(path) != m.get("sha256"): raise ValueError(f"FCM weights {path} do not match the sha256 in {mpath.name}: truncated or replaced file")
-    ck = torch.load(path, map_location="cpu", weights_only=True)
-    if ck.get("format") != FCM_FORMAT: raise ValueError(f"{path}: unknown format {ck.get('format')!r}, expected {FCM_FORMAT!r}")
+    ck, m = load_checked(path, "fcm")   # sha256, format, fields and shapes against the manifest
     fcm = FusionControlModule.for_unet(restorer.model, anchor=bool(ck.get("anchor_patch")))
     if list(ck["channels"]) != fcm.channels:
         raise ValueError(f"{path}: FCM built for feature channels {ck['channels']}, the restorer has {fcm.channels}")
@@ -150,42 +140,3 @@ def load_fcm(path, restorer: Restorer) -> tuple[FusionControlModule, dict]:
         import warnings; warnings.warn(f"{path} was trained with another restorer ({m['restorer_sha256'][:12]}...) than the one loaded ({rs[:12]}...)")
     fcm.load_state_dict({k: v.float() for k, v in ck["state_dict"].items()})
     return fcm, m
-
-# %% ../nbs/21_fuse.ipynb
-@command("fuse", "Fuse an infrared/visible or medical pair (or two folders) with the diffusion model and the FCM; --text re-modulates the named objects",
-         arg("--a", help="infrared / MRI image"), arg("--b", help="visible / CT / PET / SPECT image"),
-         arg("--a-dir", help="folder of a images (pairs matched by file name)"), arg("--b-dir", help="folder of b images"),
-         arg("-o", "--out", required=True, help="output image (pair) or folder (folders); with --text: a folder"),
-         arg("--task", default="ivif", help="ivif or medical"), arg("--steps", type=int, default=25), arg("--seed", type=int, default=0),
-         arg("--rule", default="pretrained", help="pretrained (shipped FCM), a FCM weights file, or mean / max"),
-         arg("--weights", default="compact", help="restorer weights (name or file)"),
-         arg("--text", default=None, help='prompt naming objects to make salient, e.g. "people, cars"'),
-         arg("--locator", default="yolo", help="object locator for --text: yolo (shipped), owlvit, owlvit-sam"),
-         arg("--modulation", default="fcm", help="re-modulation method: fcm (paper: adapt the FCM per step) or unsharp"),
-         arg("--tile", type=int, default=256, help="denoise in overlapping tiles of this size (0: the whole image at once)"),
-         arg("--overlap", type=int, default=64, help="pixels shared by neighbouring tiles"),
-         arg("--chroma", default=None, help="colour policy (restore.CHROMA): matched, source (b's own Cb/Cr), diffused; default: the task's (ivif matched, medical source)"),
-         arg("--fidelity", type=float, default=0.0, help="source-detail guidance strength in [0, 1] (0: off): keep the detail of sources that are not noisy"))
-def fuse_cmd(ns):
-    TASKS[ns.task]
-    if ns.chroma: CHROMA[ns.chroma]
-    if bool(ns.a) == bool(ns.a_dir) or bool(ns.a) != bool(ns.b) or bool(ns.a_dir) != bool(ns.b_dir):
-        raise ValueError("give either --a and --b (one pair) or --a-dir and --b-dir (folders)")
-    fu = Fuser.from_pretrained(ns.task, ns.rule, ns.weights, chroma=ns.chroma, fidelity=ns.fidelity)
-    if ns.a_dir:
-        from text_difuse.data import match_folders
-        pairs, problems = match_folders(ns.a_dir, ns.b_dir)
-        for p in problems: print(f"skipped: {p}")
-    else: pairs = [(Path(ns.b).stem, ns.a, ns.b)]
-    out = Path(ns.out)
-    for name, pa, pb in tqdm(pairs, desc="fuse", disable=len(pairs) == 1):
-        a, b = read_image(pa, "L"), read_image(pb)
-        if ns.text is None:
-            dest = out / f"{name}.png" if ns.a_dir else out
-            write_image(dest, fu.fuse(a, b, ns.steps, ns.seed, tile=ns.tile or None, overlap=ns.overlap)); continue
-        from text_difuse.locate import prompt_mask
-        from text_difuse.remodulate import remodulated_fusion
-        mask = prompt_mask(a, b, ns.text, locator=ns.locator)
-        res = remodulated_fusion(fu, a, b, mask, ns.steps, ns.seed, method=ns.modulation, tile=ns.tile or None, overlap=ns.overlap)
-        for k in ("base", "modulated", "mask"): write_image(out / f"{name}_{k}.png", res[k])
-    print(f"wrote {len(pairs) * (3 if ns.text else 1)} image(s) to {out}")

@@ -13,12 +13,13 @@ import text_difuse
 from .core import Registry, pick_device, as_rng
 from .io import read_image, write_image, to_uint8, luma, check_same_size
 from .cli import command, arg
+from .weights import WEIGHTS_DIR, KINDS, atomic_copy, write_manifest, verify, resolve, names_of, sha256_file
 
 # %% auto 0
 __all__ = ['INSTRUCTION_WORDS', 'CLASS_SYNONYMS', 'ALL_TARGETS', 'REFINERS', 'LOCATORS', 'OWLVIT_DEFAULT', 'SAM_DEFAULT', 'VIEWS',
-           'DETECTOR_INPUTS', 'DETECTOR_CLASSES', 'DETECTOR_FORMAT', 'WEIGHTS_DIR', 'DETECTORS', 'parse_prompt',
-           'sentence_model', 'PhraseMapper', 'Detections', 'box_iou', 'refine_saliency', 'refine_grabcut', 'refine_box',
-           'refine_auto', 'as_pair', 'boxes_to_mask', 'Locator', 'BoxesLocator', 'get_locator', 'locate', 'prompt_mask',
+           'DETECTOR_INPUTS', 'DETECTOR_CLASSES', 'DETECTOR_FORMAT', 'DETECTORS', 'parse_prompt', 'sentence_model',
+           'PhraseMapper', 'Detections', 'box_iou', 'refine_saliency', 'refine_grabcut', 'refine_box', 'refine_auto',
+           'as_pair', 'boxes_to_mask', 'Locator', 'BoxesLocator', 'get_locator', 'locate', 'prompt_mask',
            'draw_detections', 'OwlVitLocator', 'owlvit_sam', 'detector_input', 'yolo_config_dir', 'ultralytics',
            'prepare_yolo_dataset', 'per_class_ap', 'train_detector', 'export_detector', 'load_detector_manifest',
            'YoloLocator', 'locate_cmd', 'train_detector_cmd']
@@ -549,21 +550,12 @@ def prepare_yolo_dataset(out_dir, modality: str = "stack", split: str = "train",
     return out / "data.yaml"
 
 # %% ../nbs/30_locate.ipynb
-DETECTOR_FORMAT = "text_difuse.detector/1"
-WEIGHTS_DIR = Path(text_difuse.__file__).resolve().parent / "weights"
-DETECTORS = Registry("detector")
-DETECTORS.register("msrs")(WEIGHTS_DIR / "detector_msrs.pt")
+DETECTOR_FORMAT = KINDS["detector"]["format"]
+DETECTORS = {n: resolve(n, "detector") for n in names_of("detector")}   # the shipped detectors (weights.ARTIFACTS)
 
 def _ultra_device(device=None):
     d = pick_device(device)
     return "cpu" if d.type == "cpu" else (str(d.index or 0) if d.type == "cuda" else d.type)
-
-def _sha256(path) -> str:
-    import hashlib
-    h = hashlib.sha256()
-    with open(path, "rb") as f:
-        for b in iter(lambda: f.read(1 << 20), b""): h.update(b)
-    return h.hexdigest()
 
 def _run_state(last: Path) -> str:
     "'none', 'interrupted' (resumable) or 'finished' for an ultralytics run's last.pt."
@@ -632,25 +624,15 @@ def train_detector(out="runs/detector", modality: str = "stack", epochs: int = 1
 
 def export_detector(best, path, manifest: dict) -> dict:
     "Copy ultralytics weights `best` to `path` (atomically) and write `<path>.json` with their sha256; returns the manifest."
-    path = Path(path); path.parent.mkdir(parents=True, exist_ok=True)
-    tmp = path.with_name(f".{path.name}.tmp{os.getpid()}")
-    shutil.copyfile(best, tmp); os.replace(tmp, path)
-    m = dict(manifest, file=path.name, sha256=_sha256(path), bytes=path.stat().st_size)
-    path.with_suffix(".json").write_text(json.dumps(m, indent=1))
-    return m
+    return write_manifest(atomic_copy(best, path), manifest)
 
 def load_detector_manifest(weights="msrs") -> tuple[Path, dict]:
     "`(path, manifest)` of a registered detector name or a weights file, verified against `<stem>.json`."
-    path = Path(DETECTORS[weights]) if weights in DETECTORS else Path(weights)
+    path = resolve(weights, "detector")
     if not path.exists():
         raise FileNotFoundError(f"detector weights not found: {path}; train them with `text-difuse train-detector` "
                                 f"(needs pip install -e .[detect]) or pass weights=<file.pt>")
-    mp = path.with_suffix(".json")
-    if not mp.exists(): raise FileNotFoundError(f"manifest not found for detector weights {path}: expected {mp}")
-    m = json.loads(mp.read_text())
-    if m.get("format") != DETECTOR_FORMAT: raise ValueError(f"{mp}: not a {DETECTOR_FORMAT} manifest")
-    if _sha256(path) != m.get("sha256"): raise ValueError(f"detector weights {path} do not match the sha256 in {mp.name}: truncated or replaced file")
-    return path, m
+    return path, verify(path, DETECTOR_FORMAT, what="detector weights")
 
 # %% ../nbs/30_locate.ipynb
 @LOCATORS.register("yolo", help="the project's YOLO detector (person, bicycle, car) trained on MSRS; offline")

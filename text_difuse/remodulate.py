@@ -11,29 +11,11 @@ import torch
 import torch.nn.functional as F
 from .core import Registry
 from .sampler import Step
-from .train_fcm import sobel_mag
 from .fcm import FusionControlModule
-from .guide import gaussian_blur
+from .losses import gaussian_blur, sobel_mag, local_std, masked_mean, contrast_prior
 
 # %% auto 0
-__all__ = ['MODULATORS', 'local_std', 'masked_mean', 'contrast_prior', 'FCMAdapt', 'Unsharp', 'Remodulation', 'mask_tensor',
-           'remodulated_fusion']
-
-# %% ../nbs/31_remodulate.ipynb
-def local_std(y: torch.Tensor, k: int = 7) -> torch.Tensor:
-    "Standard deviation in a k x k window of (B,1,H,W)."
-    m = F.avg_pool2d(F.pad(y, (k // 2,) * 4, mode="replicate"), k, 1)
-    m2 = F.avg_pool2d(F.pad(y * y, (k // 2,) * 4, mode="replicate"), k, 1)
-    return (m2 - m * m).clamp(min=0).add(1e-6).sqrt()
-
-def masked_mean(z: torch.Tensor, m: torch.Tensor) -> torch.Tensor:
-    return (z * m).sum() / m.sum().clamp(min=1e-6)
-
-def contrast_prior(y: torch.Tensor, y_base: torch.Tensor, m: torch.Tensor, w_grad: float = 1.0, w_std: float = 1.0,
-                   w_keep: float = 10.0) -> torch.Tensor:
-    "Loss to minimise: -(gradient + local std inside `m`) + w_keep * (mean brightness change inside `m`)^2; y in [0,1]."
-    return (-w_grad * masked_mean(sobel_mag(y), m) - w_std * masked_mean(local_std(y), m)
-            + w_keep * (masked_mean(y, m) - masked_mean(y_base, m)) ** 2)
+__all__ = ['MODULATORS', 'FCMAdapt', 'Unsharp', 'Remodulation', 'mask_tensor', 'remodulated_fusion']
 
 # %% ../nbs/31_remodulate.ipynb
 MODULATORS = Registry("re-modulation")

@@ -15,25 +15,17 @@ from .io import read_image, write_image
 from .schedule import Schedule, get_schedule, PRED_TYPES, DiffusionSpec
 from .unet import CondUNet, UNetConfig, image_tensor, from_model, pad_to_multiple, crop_to, cond_stats
 from .sampler import sample
-from .train import sha256_file, WEIGHTS_FORMAT
+from .weights import WEIGHTS_DIR, resolve, load_checked, sha256_file
 
 # %% auto 0
-__all__ = ['WEIGHTS_DIR', 'PRETRAINED', 'CHROMA', 'LUMA', 'MODALITY_LUMA', 'resolve_weights', 'load_weights', 'tile_starts',
-           'TiledDenoiser', 'chroma_diffused', 'chroma_source', 'chroma_matched', 'apply_chroma', 'LumaAnchor',
-           'luma_free', 'luma_anchored', 'luma_for', 'Restorer', 'restore_cmd']
+__all__ = ['CHROMA', 'LUMA', 'MODALITY_LUMA', 'resolve_weights', 'load_weights', 'tile_starts', 'TiledDenoiser',
+           'chroma_diffused', 'chroma_source', 'chroma_matched', 'apply_chroma', 'LumaAnchor', 'luma_free',
+           'luma_anchored', 'luma_for', 'Restorer', 'restore_cmd']
 
 # %% ../nbs/14_restore.ipynb
-import text_difuse as _pkg
-WEIGHTS_DIR = Path(_pkg.__file__).resolve().parent / "weights"
-PRETRAINED = Registry("pretrained restorer")
-PRETRAINED.register("compact")(WEIGHTS_DIR / "restore_compact.pt")
-
 def resolve_weights(name_or_path) -> Path:
-    "The weights file of a registered name or a path; FileNotFoundError naming the file when it is missing."
-    p = Path(name_or_path)
-    if str(name_or_path) in PRETRAINED: p = PRETRAINED[str(name_or_path)]
-    elif p.suffix == "" and not p.exists():
-        raise KeyError(f"unknown restorer {str(name_or_path)!r}: neither a file nor a known name ({', '.join(PRETRAINED)})")
+    "The weights file of a registered restorer name (`weights.ARTIFACTS`) or a path; FileNotFoundError naming the file when it is missing."
+    p = resolve(name_or_path, "restorer")
     if not p.exists():
         raise FileNotFoundError(f"restoration weights not found: {p} (train with `text-difuse train-restore`, then "
                                 f"`text-difuse export-restore CKPT {p}`)")
@@ -41,25 +33,8 @@ def resolve_weights(name_or_path) -> Path:
 
 # %% ../nbs/14_restore.ipynb
 def load_weights(path) -> tuple[dict, dict]:
-    "`(checkpoint_dict, manifest)` of a weights file, verified against `<stem>.json`."
-    path = Path(path)
-    mpath = path.with_suffix(".json")
-    if not mpath.exists(): raise FileNotFoundError(f"manifest not found for weights {path}: expected {mpath}")
-    try: manifest = json.loads(mpath.read_text())
-    except json.JSONDecodeError as e: raise ValueError(f"manifest {mpath} is not valid JSON: {e}") from e
-    for k in ("sha256", "unet", "shapes", "pred_type", "schedule", "T"):
-        if k not in manifest: raise ValueError(f"manifest {mpath} lacks the field {k!r}")
-    sha, size = sha256_file(path), path.stat().st_size
-    if sha != manifest["sha256"]:
-        raise ValueError(f"weights file {path} does not match its manifest {mpath.name}: sha256 {sha[:16]}... != {manifest['sha256'][:16]}... "
-                         f"(size {size} bytes, manifest says {manifest.get('bytes', '?')}); the file is truncated, corrupted or not the one described")
-    ck = torch.load(path, map_location="cpu", weights_only=True)
-    if ck.get("format") != WEIGHTS_FORMAT: raise ValueError(f"{path}: unknown format {ck.get('format')!r}, expected {WEIGHTS_FORMAT!r}")
-    sd, want = ck["state_dict"], manifest["shapes"]
-    bad = [f"{k}: {list(sd[k].shape) if k in sd else 'missing'} vs {want.get(k, 'missing')}" for k in sorted(set(sd) | set(want))
-           if k not in sd or k not in want or list(sd[k].shape) != list(want[k])]
-    if bad: raise ValueError(f"{path}: {len(bad)} parameter shape(s) differ from manifest {mpath.name}: " + "; ".join(bad[:5]))
-    return ck, manifest
+    "`(checkpoint_dict, manifest)` of a restorer weights file, verified against `<stem>.json` (`weights.load_checked`)."
+    return load_checked(path, "restorer")
 
 # %% ../nbs/14_restore.ipynb
 def tile_starts(n: int, tile: int, overlap: int) -> list[int]:

@@ -16,14 +16,16 @@ from .core import Registry
 from .cli import command, arg
 from .unet import to_model
 from .schedule import respace
-from .restore import Restorer, WEIGHTS_DIR
+from .restore import Restorer
+from .weights import WEIGHTS_DIR, atomic_save
 from .fcm import FusionControlModule, anchor_combine
 from .fuse import TASKS, split_features, save_fcm, load_fcm
-from .train import step_rng, step_generator, atomic_save, ema_update, hardware, _u8, fit, FitState
+from .trainer import step_rng, step_generator, warmup_lr, ema_update, ema_decay_at, hardware, optimizer_step, fit, FitState
+from .train import _u8
+from .losses import sobel_mag, fusion_loss
 
 # %% auto 0
-__all__ = ['PAIR_SOURCES', 'TASK_SOURCES', 'FCM_LOG', 'FusionPairSampler', 'sobel_mag', 'fusion_loss', 'FCMTrainConfig',
-           'train_fcm', 'train_fcm_cmd']
+__all__ = ['PAIR_SOURCES', 'TASK_SOURCES', 'FCM_LOG', 'FusionPairSampler', 'FCMTrainConfig', 'train_fcm', 'train_fcm_cmd']
 
 # %% ../nbs/22_train_fcm.ipynb
 PAIR_SOURCES = Registry("fusion training source")
@@ -82,24 +84,6 @@ class FusionPairSampler:
     def batch(self, k: int):
         items = [self.item(r) for r in step_rng(self.seed, k).spawn(self.batch_size)]
         return [torch.from_numpy(np.ascontiguousarray(np.stack([it[j] for it in items]).transpose(0, 3, 1, 2))) for j in range(4)]
-
-# %% ../nbs/22_train_fcm.ipynb
-_SOBEL = torch.tensor([[-1., 0, 1], [-2, 0, 2], [-1, 0, 1]])
-
-def sobel_mag(y: torch.Tensor) -> torch.Tensor:
-    "|grad| (L1 of the Sobel responses) of (B,1,H,W)."
-    k = torch.stack([_SOBEL, _SOBEL.T])[:, None].to(y)
-    g = F.conv2d(F.pad(y, (1, 1, 1, 1), mode="replicate"), k)
-    return g.abs().sum(1, keepdim=True)
-
-def fusion_loss(x0_hat, clean_a, clean_b, w_grad: float = 1.0, w_color: float = 1.0) -> tuple[torch.Tensor, dict]:
-    "`L1(Y, max(Ya, Yb)) + w_grad L1(|grad Y|, max|grad|) + w_color L1(CbCr, CbCr_b)`; all in [0,1] units."
-    to01 = lambda z: (z + 1) / 2
-    y, ya, yb = to01(x0_hat[:, :1]), to01(clean_a[:, :1]), to01(clean_b[:, :1])
-    l_int = F.l1_loss(y, torch.maximum(ya, yb))
-    l_grad = F.l1_loss(sobel_mag(y), torch.maximum(sobel_mag(ya), sobel_mag(yb)))
-    l_col = F.l1_loss(x0_hat[:, 1:] / 2, clean_b[:, 1:] / 2)
-    return l_int + w_grad * l_grad + w_color * l_col, dict(int=l_int.item(), grad=l_grad.item(), color=l_col.item())
 
 # %% ../nbs/22_train_fcm.ipynb
 @dataclass
@@ -163,7 +147,7 @@ def train_fcm(cfg: FCMTrainConfig, pool: dict | None = None, restorer: Restorer 
     sampler = FusionPairSampler(pool, cfg.crop, cfg.batch, cfg.weights or TASK_SOURCES.get(cfg.task), cfg.seed)
     sched = r.schedule
     visited = torch.from_numpy(respace(sched, cfg.steps).timesteps)
-    lr_at = lambda k: cfg.lr * min(1.0, (k + 1) / max(1, cfg.warmup))
+    lr_at = lambda k: warmup_lr(cfg.lr, cfg.warmup, k)
     ac = lambda: torch.autocast(dev.type, dtype=torch.bfloat16, enabled=r.bf16)
 
     def save():
@@ -186,11 +170,8 @@ def train_fcm(cfg: FCMTrainConfig, pool: dict | None = None, restorer: Restorer 
         if r.anchor == "cond": pred = pred + anchor_combine(da, db, fcm.anchor_weight(da, db, fa, fb))   # the residual's anchor
         x0 = sched.pred_x0(x_t, t, pred, r.pred_type).clamp(-1, 1)
         loss, parts = fusion_loss(x0, ca, cb, cfg.w_grad, cfg.w_color)
-        if not torch.isfinite(loss): raise FloatingPointError(f"non-finite loss at step {step}")
-        opt.zero_grad(set_to_none=True); loss.backward()
-        if cfg.grad_clip: torch.nn.utils.clip_grad_norm_(fcm.parameters(), cfg.grad_clip)
-        for grp in opt.param_groups: grp["lr"] = lr_at(step)
-        opt.step(); ema_update(ema, fcm, min(cfg.ema_decay, (1 + step) / (10 + step)))
+        optimizer_step(loss, fcm.parameters(), opt, lr_at(step), cfg.grad_clip)
+        ema_update(ema, fcm, ema_decay_at(cfg.ema_decay, step))
         return dict(loss=loss.item(), **parts)
 
     stopped = fit(train_step, st, cfg.iters, save, log_path, FCM_LOG, lr_at, cfg.log_every, cfg.ckpt_every, cfg.max_minutes,

@@ -76,8 +76,8 @@ def remod_lr(a):
     from text_difuse.fuse import Fuser
     from text_difuse.io import luma
     from text_difuse.locate import prompt_mask
-    from text_difuse.remodulate import remodulated_fusion, local_std
-    from text_difuse.train_fcm import sobel_mag
+    from text_difuse.remodulate import remodulated_fusion
+    from text_difuse.losses import sobel_mag, local_std
     ds = load_dataset("msrs", split="test", root=a.root)
     d = ds[ds.names.index(a.pair)]
     hw = (d["a"].shape[1] // 2, d["a"].shape[0] // 2)
