@@ -13,7 +13,7 @@ __all__ = ['COMMANDS', 'COMMAND_MODULES', 'arg', 'command', 'build_parser', 'mai
 # %% ../nbs/02_cli.ipynb
 COMMANDS = Registry("command")
 COMMAND_MODULES = ["text_difuse.metrics", "text_difuse.degrade", "text_difuse.baselines", "text_difuse.demo",
-                   "text_difuse.train", "text_difuse.restore", "text_difuse.fuse", "text_difuse.train_fcm", "text_difuse.locate",
+                   "text_difuse.train", "text_difuse.restore", "text_difuse.fuse", "text_difuse.train_fcm", "text_difuse.detector", "text_difuse.locate",
                    "text_difuse.pipeline"]
 
 def arg(*flags, **kw):
