@@ -90,11 +90,12 @@ class Fuser:
         g = self.guidance
         return tuple(cleanliness(noise_sigma(x), g["lo"], g["hi"]) for x in (a, b))
 
-    def fuse(self, a: np.ndarray, b: np.ndarray, steps: int = 25, seed: int | None = 0, method: str = "mean",
+    def fuse(self, a: np.ndarray, b: np.ndarray, steps: int | None = None, seed: int | None = 0, method: str | None = None,
              hooks: Sequence[Callable] = (), progress: bool = False, hook_factory: Callable | None = None,
              tile: int | tuple | None = 256, overlap: int = 64, chroma: str | None = None, fidelity: float | None = None) -> np.ndarray:
         "Fuse `a` (grey; RGB -> luma) and `b` (grey/RGB), float [0,1] or uint8, to float32 [0,1] in `tile` windows (None: whole), colour by `CHROMA[chroma or self.chroma]` against `b`; `hook_factory(model_fn, padded_shape)` adds a per-image hook; `fidelity` (default `self.fidelity`) the source-detail guidance strength."
         chroma = chroma or self.chroma; CHROMA[chroma]
+        steps, method = steps or self.restorer.steps, method or self.restorer.method   # the formulation's defaults
         fidelity = self.fidelity if fidelity is None else _check_fidelity(fidelity)
         a, b = np.asarray(a), np.asarray(b)
         for name, x in (("a", a), ("b", b)):

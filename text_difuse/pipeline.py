@@ -21,7 +21,7 @@ __all__ = ['fuse_cmd']
          arg("--a", help="infrared / MRI image"), arg("--b", help="visible / CT / PET / SPECT image"),
          arg("--a-dir", help="folder of a images (pairs matched by file name)"), arg("--b-dir", help="folder of b images"),
          arg("-o", "--out", required=True, help="output image (pair) or folder (folders); with --text: a folder"),
-         arg("--task", default="ivif", help="ivif or medical"), arg("--steps", type=int, default=25), arg("--seed", type=int, default=0),
+         arg("--task", default="ivif", help="ivif or medical"), arg("--steps", type=int, default=None, help="sampling steps (default: the restorer formulation's, anchored 10, paper 25)"), arg("--seed", type=int, default=0),
          arg("--rule", default="pretrained", help="pretrained (shipped FCM), a FCM weights file, or mean / max"),
          arg("--weights", default="compact", help="restorer weights (name or file)"),
          arg("--text", default=None, help='prompt naming objects to make salient, e.g. "people, cars"'),

@@ -87,7 +87,7 @@ def mask_tensor(mask: np.ndarray, multiple: int, device="cpu") -> torch.Tensor:
     return F.pad(m, (0, (-w) % multiple, 0, (-h) % multiple)).to(device)
 
 # %% ../nbs/34_remodulate.ipynb
-def remodulated_fusion(fuser, a: np.ndarray, b: np.ndarray, mask: np.ndarray, steps: int = 25, seed: int = 0,
+def remodulated_fusion(fuser, a: np.ndarray, b: np.ndarray, mask: np.ndarray, steps: int | None = None, seed: int = 0,
                        method: str = "fcm", base: np.ndarray | None = None, tile: int | tuple | None = 256, overlap: int = 64, **kw) -> dict:
     "`dict(base=, modulated=, mask=)`: the plain fusion and the one re-modulated inside `mask` (HxW in [0,1])."
     mask = np.asarray(mask, np.float32)

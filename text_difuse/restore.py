@@ -12,9 +12,9 @@ import torch
 from .core import Registry, pick_device, torch_generator
 from .cli import command, arg
 from .io import read_image, write_image
-from .schedule import Schedule, get_schedule, PRED_TYPES, DiffusionSpec
+from .schedule import Schedule, get_schedule, PRED_TYPES, DiffusionSpec, SCHEDULES, sampling_of
 from .unet import CondUNet, UNetConfig, image_tensor, from_model, pad_to_multiple, crop_to, cond_stats
-from .sampler import sample
+from .sampler import sample, SAMPLERS
 from .weights import WEIGHTS_DIR, resolve, load_checked, sha256_file
 
 # %% auto 0
@@ -145,6 +145,8 @@ class Restorer:
         self.model = model.to(self.device, memory_format=self.fmt).eval().requires_grad_(False)
         self.schedule, self.pred_type, self.manifest, self.bf16, self.source = schedule, pred_type, manifest or {}, bf16, source
         self.anchor = anchor
+        self.method, self.steps = sampling_of(DiffusionSpec(schedule.name if schedule.name in SCHEDULES else "cosine",
+                                                            schedule.num_train_timesteps, pred_type, anchor))   # the formulation's defaults
 
     @classmethod
     def from_pretrained(cls, name_or_path="compact", device=None, bf16: bool = True) -> "Restorer":
@@ -181,11 +183,12 @@ class Restorer:
         stats = self.context(cond)
         return TiledDenoiser(lambda w: self.denoiser(cond[..., w[0], w[1]], stats), tuple(cond.shape[-2:]), tile, overlap, self.multiple)
 
-    def restore(self, img: np.ndarray, steps: int = 25, method: str = "mean", seed: int | None = 0, eta: float = 0.0,
+    def restore(self, img: np.ndarray, steps: int | None = None, method: str | None = None, seed: int | None = 0, eta: float = 0.0,
                 hooks: Sequence[Callable] = (), progress: bool = False, tile: int | tuple | None = 256, overlap: int = 64,
                 chroma: str = "diffused", luma: str = "free") -> np.ndarray:
         "Restore a grey HxW or RGB HxWx3 image (float [0,1] or uint8) in `tile` windows (None: whole), colour by `CHROMA[chroma]`, brightness by `LUMA[luma]`; same shape out, float32 [0,1]."
         CHROMA[chroma]; LUMA[luma]
+        steps, method = steps or self.steps, method or self.method
         img = np.asarray(img)
         if not (img.ndim == 2 or (img.ndim == 3 and img.shape[-1] == 3)) or min(img.shape[:2]) < 1:
             raise ValueError(f"expected a grey HxW or RGB HxWx3 image, got shape {img.shape}")
@@ -207,8 +210,8 @@ class Restorer:
 # %% ../nbs/14_restore.ipynb
 @command("restore", "Remove degradations (noise, exposure, colour cast, ...) from one image with the diffusion restorer",
          arg("input", help="degraded image"), arg("output", help="restored image"),
-         arg("--steps", type=int, default=25, help="sampling steps (respaced from the training schedule)"),
-         arg("--seed", type=int, default=0), arg("--method", default="mean", help="sampler: mean (paper), ddim, ddpm"),
+         arg("--steps", type=int, default=None, help="sampling steps (respaced from the training schedule; default: the formulation's, anchored 10, paper 25)"),
+         arg("--seed", type=int, default=0), arg("--method", default=None, choices=list(SAMPLERS), help="sampler (default: the formulation's, anchored ddim, paper mean)"),
          arg("--weights", default="compact", help="a registered name (compact) or a weights .pt file with its .json manifest"),
          arg("--threads", type=int, default=None, help="torch CPU threads"),
          arg("--tile", type=int, default=256, help="denoise in overlapping tiles of this size (0: the whole image at once)"),
@@ -235,4 +238,4 @@ def restore_cmd(ns):
     out = r.restore(img, steps=ns.steps, method=ns.method, seed=ns.seed, progress=True, tile=ns.tile or None, overlap=ns.overlap,
                     chroma=ns.chroma, luma=ns.luma)
     write_image(ns.output, out)
-    print(f"restored {ns.input} ({img.shape[1]}x{img.shape[0]}) -> {ns.output} in {time.time() - t:.1f} s ({ns.steps} steps)")
+    print(f"restored {ns.input} ({img.shape[1]}x{img.shape[0]}) -> {ns.output} in {time.time() - t:.1f} s ({ns.steps or r.steps} {ns.method or r.method} steps)")

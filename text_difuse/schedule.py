@@ -13,7 +13,7 @@ from .core import Registry
 # %% auto 0
 __all__ = ['SCHEDULES', 'PRED_TYPES', 'ANCHORS', 'FORMULATIONS', 'Schedule', 'cosine_schedule', 'linear_schedule', 'get_schedule',
            'space_timesteps', 'respace', 'q_sample', 'v_target', 'target', 'pred_x0', 'pred_eps', 'posterior_mean',
-           'posterior_var', 'DiffusionSpec']
+           'posterior_var', 'DiffusionSpec', 'sampling_of']
 
 # %% ../nbs/10_schedule.ipynb
 @dataclass(frozen=True, eq=False)
@@ -193,6 +193,13 @@ class DiffusionSpec:
         return cls(d["schedule"], int(d["T"]), d["pred_type"], d.get("anchor", "none"))
 
 FORMULATIONS = Registry("formulation")
-FORMULATIONS.register("paper", doc="the paper's: v-prediction of the absolute clean image from noise")(DiffusionSpec())
-FORMULATIONS.register("anchored", doc="input-anchored: the network predicts the x0 residual over its condition; zero-initialised head = identity")(
-    DiffusionSpec(pred_type="x0", anchor="cond"))
+FORMULATIONS.register("paper", doc="the paper's: v-prediction of the absolute clean image from noise",
+                      sampler="mean", steps=25)(DiffusionSpec())
+FORMULATIONS.register("anchored", doc="input-anchored: the network predicts the x0 residual over its condition; zero-initialised head = identity",
+                      sampler="ddim", steps=10)(DiffusionSpec(pred_type="x0", anchor="cond"))
+
+def sampling_of(spec: DiffusionSpec) -> tuple[str, int]:
+    "The default `(sampler, steps)` of the registered formulation `spec` is (the paper's for an unregistered one)."
+    for name in FORMULATIONS:
+        if FORMULATIONS[name] == spec: m = FORMULATIONS.meta(name); return m["sampler"], m["steps"]
+    return "mean", 25

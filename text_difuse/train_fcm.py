@@ -101,7 +101,7 @@ class FCMTrainConfig:
     grad_clip: float = 1.0
     w_grad: float = 1.0
     w_color: float = 1.0
-    steps: int = 25
+    steps: int | None = None          # sampling steps whose timesteps are trained (default: the restorer's)
     weights: dict | None = None
     data_root: str | None = None
     seed: int = 0
@@ -146,7 +146,7 @@ def train_fcm(cfg: FCMTrainConfig, pool: dict | None = None, restorer: Restorer 
         pool = {k: PAIR_SOURCES[k](cfg.data_root) for k, w in weights.items() if w > 0}
     sampler = FusionPairSampler(pool, cfg.crop, cfg.batch, cfg.weights or TASK_SOURCES.get(cfg.task), cfg.seed)
     sched = r.schedule
-    visited = torch.from_numpy(respace(sched, cfg.steps).timesteps)
+    visited = torch.from_numpy(respace(sched, cfg.steps or r.steps).timesteps)
     lr_at = lambda k: warmup_lr(cfg.lr, cfg.warmup, k)
     ac = lambda: torch.autocast(dev.type, dtype=torch.bfloat16, enabled=r.bf16)
 
