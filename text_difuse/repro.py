@@ -10,8 +10,8 @@ import numpy as np
 import pandas as pd
 
 # %% auto 0
-__all__ = ['project_root', 'results_root', 'git_commit', 'out_dir', 'project_path', 'weights_arg', 'evenly', 'mark_best',
-           'save_table', 'save_params']
+__all__ = ['project_root', 'results_root', 'git_commit', 'out_dir', 'project_path', 'weights_arg', 'evenly', 'repo_relative',
+           'mark_best', 'save_table', 'save_params']
 
 # %% ../nbs/07_repro.ipynb
 def project_root(start=None) -> Path:
@@ -69,6 +69,20 @@ def evenly(items, n: int | None) -> list:
     return [items[i] for i in np.unique(np.linspace(0, len(items) - 1, n).round().astype(int))]
 
 # %% ../nbs/07_repro.ipynb
+def repo_relative(v):
+    "`v` (a string, path, list, tuple or dict, nested) with absolute paths inside the project made relative to its root, and inside the data root written `$TEXT_DIFUSE_DATA/...`."
+    from text_difuse.data import DATA_ENV, default_data_root
+    if isinstance(v, Path): v = str(v)
+    if isinstance(v, str):
+        data = os.environ.get(DATA_ENV) or str(default_data_root())
+        for prefix, to in ((str(Path(data).resolve()), f"${DATA_ENV}"), (str(Path(data)), f"${DATA_ENV}"), (str(project_root()), "")):
+            v = v.replace(prefix + os.sep, (to + "/") if to else "").replace(prefix, to or ".")
+        return v
+    if isinstance(v, dict): return {k: repo_relative(x) for k, x in v.items()}
+    if isinstance(v, (list, tuple)): return type(v)(repo_relative(x) for x in v)
+    return v
+
+# %% ../nbs/07_repro.ipynb
 def _fmt(v, floatfmt: str) -> str:
     if isinstance(v, (float, np.floating)): return "" if np.isnan(v) else format(float(v), floatfmt)
     return str(v)
@@ -103,7 +117,7 @@ def save_table(df: pd.DataFrame, dir, name: str, floatfmt: str = ".3f", higher_i
     if by is None: parts.append(one(df))
     else:
         for key, d in df.groupby(by, sort=False): parts += [f"## {key}\n", one(d.drop(columns=by)), ""]
-    md.write_text("\n".join(parts).rstrip() + "\n")
+    md.write_text(repo_relative("\n".join(parts).rstrip() + "\n"))
     return csv, md
 
 # %% ../nbs/07_repro.ipynb
@@ -122,5 +136,5 @@ def save_params(dir, params: dict, name: str = "params.json") -> Path:
                date=datetime.datetime.now(datetime.timezone.utc).isoformat(timespec="seconds"),
                text_difuse_version=getattr(text_difuse, "__version__", None), python=platform.python_version(), torch=tv)
     p = Path(dir) / name; p.parent.mkdir(parents=True, exist_ok=True)
-    p.write_text(json.dumps(rec, indent=1, default=_jsonable) + "\n")
+    p.write_text(json.dumps(repo_relative(json.loads(json.dumps(rec, default=_jsonable))), indent=1) + "\n")
     return p
