@@ -4,26 +4,45 @@
 
 # %% ../nbs/02_cli.ipynb 2
 from __future__ import annotations
-import argparse, importlib, sys
+import argparse, importlib, os, sys, warnings
+from pathlib import Path
 from .core import Registry
+from .io import IMAGE_EXTS
 
 # %% auto 0
-__all__ = ['COMMANDS', 'COMMAND_MODULES', 'arg', 'command', 'build_parser', 'main']
+__all__ = ['COMMANDS', 'COMMAND_MODULES', 'EXIT_CODES', 'EXPECTED_ERRORS', 'arg', 'alias', 'command', 'build_parser', 'main',
+           'check_input', 'check_output', 'check_range', 'legacy_positional', 'check_tiling']
 
 # %% ../nbs/02_cli.ipynb
 COMMANDS = Registry("command")
 COMMAND_MODULES = ["text_difuse.metrics", "text_difuse.degrade", "text_difuse.baselines", "text_difuse.demo",
                    "text_difuse.train", "text_difuse.restore", "text_difuse.fuse", "text_difuse.train_fcm", "text_difuse.detector", "text_difuse.locate",
                    "text_difuse.pipeline"]
+EXIT_CODES = {0: "success", 1: "an error in the input, the options or the run (one line on stderr)", 2: "a command-line usage error",
+              130: "interrupted (Ctrl-C / SIGTERM); training writes its checkpoint first"}
 
 def arg(*flags, **kw):
     "One argparse argument, as `(flags, kwargs)`, for `command`."
     return flags, kw
 
-def command(name: str, help: str, *args):
-    "Register the decorated `fn(ns) -> int|None` as subcommand `name` with argparse arguments `args`."
+class _Deprecated(argparse.Action):
+    "Stores into the new option's destination and warns that `option_string` is deprecated."
+    def __init__(self, option_strings, dest, new: str = "", store_const=None, **kw):
+        self.new, self.store_const = new, store_const
+        super().__init__(option_strings, dest, nargs=0 if store_const is not None else None, **kw)
+    def __call__(self, parser, ns, values, option_string=None):
+        warnings.warn(f"{option_string} is deprecated; use {self.new}", FutureWarning, stacklevel=2)
+        print(f"warning: {option_string} is deprecated; use {self.new}", file=sys.stderr)
+        setattr(ns, self.dest, self.store_const if self.store_const is not None else values)
+
+def alias(old: str, new: str, dest: str | None = None, const=None, **kw):
+    "A deprecated spelling `old` of option `new` (same destination; `const` for flags); hidden from `--help`."
+    return arg(old, dest=dest or new.lstrip("-").replace("-", "_"), action=_Deprecated, new=new, store_const=const, help=argparse.SUPPRESS, **kw)
+
+def command(name: str, help: str, *args, compute: bool = False):
+    "Register the decorated `fn(ns) -> int|None` as subcommand `name` with argparse arguments `args` (`compute`: add `--threads`, `--device`)."
     def deco(fn):
-        return COMMANDS.register(name, help=help, args=args)(fn)
+        return COMMANDS.register(name, help=help, args=args, compute=compute)(fn)
     return deco
 
 def _load_commands():
@@ -32,26 +51,108 @@ def _load_commands():
         except ModuleNotFoundError as e:
             if e.name != m: raise  # a real missing dependency inside an existing module
 
+def _positive_int(s: str) -> int:
+    v = int(s)
+    if v < 1: raise argparse.ArgumentTypeError(f"must be a whole number >= 1, got {s}")
+    return v
+
 def build_parser() -> argparse.ArgumentParser:
     "The full `text-difuse` parser with every registered subcommand."
     _load_commands()
-    p = argparse.ArgumentParser(prog="text-difuse", description="Text-DiFuse: degradation-removing diffusion image fusion with text control.")
+    p = argparse.ArgumentParser(prog="text-difuse", description="Text-DiFuse: degradation-removing diffusion image fusion with text control.",
+                                epilog="exit codes: " + "; ".join(f"{k} {v}" for k, v in EXIT_CODES.items()))
     sub = p.add_subparsers(dest="command", metavar="COMMAND")
     for name, fn in COMMANDS.items():
         meta = COMMANDS.meta(name)
         sp = sub.add_parser(name, help=meta["help"], description=meta["help"])
         for flags, kw in meta["args"]: sp.add_argument(*flags, **kw)
+        if meta.get("compute"):
+            sp.add_argument("--threads", type=_positive_int, default=None, help="torch CPU threads (default: torch's)")
+            sp.add_argument("--device", default=None, help="cpu, cuda, cuda:1, mps (default: $TEXT_DIFUSE_DEVICE, else cuda if available, else cpu)")
+        sp.add_argument("--debug", action="store_true", help="show the full traceback of an error")
         sp.set_defaults(_fn=fn)
     return p
 
+EXPECTED_ERRORS = (FileNotFoundError, FileExistsError, IsADirectoryError, NotADirectoryError, PermissionError, ValueError, KeyError,
+                   ModuleNotFoundError, FloatingPointError)
+
 def main(argv: list[str] | None = None) -> int:
-    "Entry point of the `text-difuse` console script."
+    "Entry point of the `text-difuse` console script: exit codes in `EXIT_CODES`."
     p = build_parser()
     ns = p.parse_args(argv)
     if not getattr(ns, "_fn", None): p.print_help(); return 2
+    if getattr(ns, "device", None): os.environ["TEXT_DIFUSE_DEVICE"] = ns.device   # the one place the device is picked: core.pick_device
+    if getattr(ns, "threads", None):
+        import torch; torch.set_num_threads(ns.threads)
     try: rc = ns._fn(ns)
-    except (FileNotFoundError, ValueError, KeyError) as e:
-        print(f"text-difuse {ns.command}: error: {e.args[0] if e.args else e}", file=sys.stderr); return 1
     except KeyboardInterrupt:
         print(f"text-difuse {ns.command}: interrupted", file=sys.stderr); return 130
+    except EXPECTED_ERRORS as e:
+        if ns.debug: raise
+        msg = e.args[0] if isinstance(e, KeyError) and e.args else e
+        print(f"text-difuse {ns.command}: error: {msg}", file=sys.stderr); return 1
     return int(rc or 0)
+
+# %% ../nbs/02_cli.ipynb
+def check_input(path, option: str, kind: str = "image") -> Path:
+    "`path` as an existing `kind` ('image': a file of a known image format; 'file'; 'folder'), else an error naming `option`."
+    if path is None: raise ValueError(f"{option} is required")
+    p = Path(path)
+    if kind == "folder":
+        if not p.exists(): raise FileNotFoundError(f"{option} {path}: no such folder")
+        if not p.is_dir(): raise NotADirectoryError(f"{option} {path}: not a folder")
+        return p
+    if not p.exists(): raise FileNotFoundError(f"{option} {path}: no such file")
+    if p.is_dir(): raise IsADirectoryError(f"{option} {path}: is a folder, expected a file")
+    if kind == "image" and p.suffix.lower() not in IMAGE_EXTS:
+        raise ValueError(f"{option} {path}: not an image format ({', '.join(sorted(IMAGE_EXTS))})")
+    if not os.access(p, os.R_OK): raise PermissionError(f"{option} {path}: not readable")
+    return p
+
+def _inside(p: Path, folder: Path) -> bool:
+    try: p.resolve().relative_to(folder.resolve()); return True
+    except ValueError: return False
+
+def check_output(path, option: str = "-o/--out", inputs=(), overwrite: bool = False, kind: str = "image", exts=IMAGE_EXTS) -> Path:
+    "`path` as a safe output: an image file of a known format (`kind` 'image', or 'file' with `exts`) or a folder (`kind` 'folder'), never one of `inputs` or inside an input folder; an existing one only with `overwrite`."
+    if path is None: raise ValueError(f"{option} is required")
+    p = Path(path)
+    for q in inputs:
+        if q is None: continue
+        q = Path(q)
+        if p.resolve() == q.resolve():
+            raise ValueError(f"{option} {path} is an input: writing it would destroy the source")
+        if q.is_dir() and _inside(p, q): raise ValueError(f"{option} {path} is inside the input folder {q}")
+    if kind == "folder":
+        if p.exists() and not p.is_dir(): raise NotADirectoryError(f"{option} {path}: exists and is not a folder")
+        if p.is_dir() and any(p.iterdir()) and not overwrite:
+            raise FileExistsError(f"{option} {path}: the folder is not empty (add --overwrite to write into it)")
+    else:
+        if p.is_dir(): raise IsADirectoryError(f"{option} {path}: is a folder, expected a file name")
+        if p.suffix.lower() not in exts: raise ValueError(f"{option} {path}: unknown output format {p.suffix or '(no extension)'}; use one of {', '.join(sorted(exts))}")
+        if p.exists() and not overwrite: raise FileExistsError(f"{option} {path}: exists (add --overwrite to replace it)")
+    parent = p if kind == "folder" and p.exists() else p.parent
+    while not parent.exists(): parent = parent.parent
+    if not os.access(parent, os.W_OK): raise PermissionError(f"{option} {path}: {parent} is not writable")
+    return p
+
+def check_range(value, option: str, lo=None, hi=None, integer: bool = False):
+    "`value` if it lies in [lo, hi] (either end open when None), else an error naming the option, the value and the range."
+    if value is None: return value
+    if (lo is not None and value < lo) or (hi is not None and value > hi) or (integer and int(value) != value):
+        rng = f"[{lo if lo is not None else '-inf'}, {hi if hi is not None else 'inf'}]"
+        raise ValueError(f"{option} must be {'a whole number ' if integer else ''}in {rng}, got {value}")
+    return value
+
+def legacy_positional(ns, name: str, dest: str = "out", new: str = "-o/--out"):
+    "Move a deprecated positional argument `name` (e.g. the old `restore IN OUT`) to option `dest`, with a warning."
+    v = getattr(ns, name, None)
+    if v is None: return
+    if getattr(ns, dest, None) is not None: raise ValueError(f"give the output once: {new}, or the deprecated positional {name.upper()}")
+    print(f"warning: the positional {name.upper()} is deprecated; use {new}", file=sys.stderr)
+    setattr(ns, dest, v)
+
+def check_tiling(tile: int, overlap: int):
+    "A valid `--tile` (0: whole image, else >= 32) and `--overlap` (0 <= overlap < tile)."
+    if tile < 0 or 0 < tile < 32: raise ValueError(f"--tile must be 0 (the whole image) or >= 32 pixels, got {tile}")
+    if overlap < 0 or (tile and overlap >= tile): raise ValueError(f"--overlap must be in [0, --tile) = [0, {tile}), got {overlap}")

@@ -20,7 +20,8 @@ def read_image(path, mode: str | None = None) -> np.ndarray:
     if not path.exists(): raise FileNotFoundError(f"image not found: {path}")
     if mode not in (None, "L", "RGB"): raise ValueError(f"mode must be None, 'L' or 'RGB', not {mode!r}")
     try: im = Image.open(path); im.load()
-    except (UnidentifiedImageError, OSError) as e: raise ValueError(f"cannot read image {path}: {e}") from e
+    except Exception as e:   # any decoder failure (an unknown format, a truncated file, an image plugin's missing dependency)
+        raise ValueError(f"cannot read image {path}: {e}") from e
     if im.mode in ("I;16", "I;16B", "I;16L", "I"):
         a = np.asarray(im, dtype=np.float64)
         a = (a / (65535.0 if a.max() > 255 or im.mode.startswith("I;16") else 255.0)).astype(np.float32)

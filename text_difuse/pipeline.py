@@ -4,51 +4,89 @@
 
 # %% ../nbs/40_pipeline.ipynb 2
 from __future__ import annotations
+import os, sys, time
 from pathlib import Path
+import numpy as np
 from tqdm.auto import tqdm
-from .cli import command, arg
+from .cli import command, arg, alias, check_input, check_output, check_range, check_tiling
 from .io import read_image, write_image
 from .restore import CHROMA
+from .fcm import FUSION_RULES
 from .fuse import TASKS, Fuser
-from .locate import prompt_mask
-from .remodulate import remodulated_fusion
+from .locate import LOCATORS, prompt_mask
+from .remodulate import MODULATORS, remodulated_fusion
 
 # %% auto 0
-__all__ = ['fuse_cmd']
+__all__ = ['fuse_one', 'fuse_cmd']
 
 # %% ../nbs/40_pipeline.ipynb
+def _outputs(out: Path, text: bool) -> dict:
+    "The files one fusion writes: `fused`, and with `--text` also `base` and `mask` beside it."
+    if not text: return dict(fused=out)
+    return dict(fused=out, base=out.with_name(f"{out.stem}_base{out.suffix}"), mask=out.with_name(f"{out.stem}_mask{out.suffix}"))
+
+def _write_atomic(path: Path, img) -> Path:
+    "`write_image` to a temporary name beside `path`, then rename: an interrupted run never leaves a partial image."
+    tmp = path.with_name(f".{path.stem}.tmp{os.getpid()}{path.suffix}")
+    try: write_image(tmp, img); os.replace(tmp, path)
+    finally:
+        if tmp.exists(): tmp.unlink()
+    return path
+
+def fuse_one(fu: Fuser, pa, pb, outs: dict, ns) -> None:
+    "Fuse one pair (and re-modulate it for `ns.text`) into the files `outs`."
+    a, b = read_image(pa, "L"), read_image(pb)
+    kw = dict(tile=ns.tile or None, overlap=ns.overlap)
+    if not ns.text:
+        _write_atomic(outs["fused"], fu.fuse(a, b, ns.steps, ns.seed, **kw)); return
+    mask = prompt_mask(a, b, ns.text, locator=ns.locator)
+    res = remodulated_fusion(fu, a, b, mask, ns.steps, ns.seed, method=ns.modulation, **kw)
+    for k, key in (("base", "base"), ("mask", "mask"), ("fused", "modulated")): _write_atomic(outs[k], res[key])
+
 @command("fuse", "Fuse an infrared/visible or medical pair (or two folders) with the diffusion model and the FCM; --text re-modulates the named objects",
          arg("--a", help="infrared / MRI image"), arg("--b", help="visible / CT / PET / SPECT image"),
          arg("--a-dir", help="folder of a images (pairs matched by file name)"), arg("--b-dir", help="folder of b images"),
-         arg("-o", "--out", required=True, help="output image (pair) or folder (folders); with --text: a folder"),
-         arg("--task", default="ivif", help="ivif or medical"), arg("--steps", type=int, default=None, help="sampling steps (default: the restorer formulation's, anchored 10, paper 25)"), arg("--seed", type=int, default=0),
-         arg("--rule", default="pretrained", help="pretrained (shipped FCM), a FCM weights file, or mean / max"),
-         arg("--weights", default="compact", help="restorer weights (name or file)"),
+         arg("-o", "--out", required=True, help="the fused image (a pair; with --text the re-modulated one, its _base and _mask beside it) or a folder (folders)"),
+         arg("--task", default="ivif", choices=list(TASKS)),
+         arg("--steps", type=int, default=None, help="sampling steps (default: the restorer formulation's, anchored 10, paper 25)"), arg("--seed", type=int, default=0),
+         arg("--fcm", default="pretrained", help=f"pretrained (the shipped FCM of the task), an FCM weights file, or a feature rule ({', '.join(FUSION_RULES)})"),
+         alias("--rule", "--fcm"),
+         arg("--restorer", default="compact", help="restorer weights (name or file)"), alias("--weights", "--restorer"),
          arg("--text", default=None, help='prompt naming objects to make salient, e.g. "people, cars"'),
-         arg("--locator", default="yolo", help="object locator for --text: yolo (shipped), owlvit, owlvit-sam"),
-         arg("--modulation", default="fcm", help="re-modulation method: fcm (paper: adapt the FCM per step) or unsharp"),
+         arg("--locator", default="yolo", choices=list(LOCATORS), help="object locator for --text"),
+         arg("--modulation", default="fcm", choices=list(MODULATORS), help="re-modulation: fcm (the paper's: adapt the FCM per step) or unsharp"),
          arg("--tile", type=int, default=256, help="denoise in overlapping tiles of this size (0: the whole image at once)"),
-         arg("--overlap", type=int, default=64, help="pixels shared by neighbouring tiles"),
-         arg("--chroma", default=None, help="colour policy (restore.CHROMA): matched, source (b's own Cb/Cr), diffused; default: the task's (ivif matched, medical source)"),
-         arg("--fidelity", type=float, default=0.0, help="source-detail guidance strength in [0, 1] (0: off): keep the detail of sources that are not noisy"))
+         arg("--overlap", type=int, default=64, help="pixels shared by neighbouring tiles (less than --tile)"),
+         arg("--chroma", default=None, choices=list(CHROMA), help="colour policy; default: the task's (ivif matched, medical source)"),
+         arg("--fidelity", type=float, default=0.0, help="source-detail guidance strength in [0, 1] (0: off): keep the detail of sources that are not noisy"),
+         arg("--overwrite", action="store_true", help="replace existing outputs (folder mode: fuse again the pairs already fused)"), compute=True)
 def fuse_cmd(ns):
-    TASKS[ns.task]
-    if ns.chroma: CHROMA[ns.chroma]
     if bool(ns.a) == bool(ns.a_dir) or bool(ns.a) != bool(ns.b) or bool(ns.a_dir) != bool(ns.b_dir):
         raise ValueError("give either --a and --b (one pair) or --a-dir and --b-dir (folders)")
-    fu = Fuser.from_pretrained(ns.task, ns.rule, ns.weights, chroma=ns.chroma, fidelity=ns.fidelity)
+    check_range(ns.steps, "--steps", 1, 1000, integer=True); check_range(ns.fidelity, "--fidelity", 0.0, 1.0); check_tiling(ns.tile, ns.overlap)
+    out = Path(ns.out)
     if ns.a_dir:
         from text_difuse.data import match_folders
-        pairs, problems = match_folders(ns.a_dir, ns.b_dir)
-        for p in problems: print(f"skipped: {p}")
-    else: pairs = [(Path(ns.b).stem, ns.a, ns.b)]
-    out = Path(ns.out)
-    for name, pa, pb in tqdm(pairs, desc="fuse", disable=len(pairs) == 1):
-        a, b = read_image(pa, "L"), read_image(pb)
-        if ns.text is None:
-            dest = out / f"{name}.png" if ns.a_dir else out
-            write_image(dest, fu.fuse(a, b, ns.steps, ns.seed, tile=ns.tile or None, overlap=ns.overlap)); continue
-        mask = prompt_mask(a, b, ns.text, locator=ns.locator)
-        res = remodulated_fusion(fu, a, b, mask, ns.steps, ns.seed, method=ns.modulation, tile=ns.tile or None, overlap=ns.overlap)
-        for k in ("base", "modulated", "mask"): write_image(out / f"{name}_{k}.png", res[k])
-    print(f"wrote {len(pairs) * (3 if ns.text else 1)} image(s) to {out}")
+        srcs = [check_input(ns.a_dir, "--a-dir", "folder"), check_input(ns.b_dir, "--b-dir", "folder")]
+        check_output(out, inputs=srcs, overwrite=True, kind="folder")
+        pairs, problems = match_folders(*srcs)
+        for p in problems: print(f"skipped: {p}", file=sys.stderr)
+        if not pairs: raise ValueError(f"no pairs: no image of --a-dir {ns.a_dir} has a namesake in --b-dir {ns.b_dir}")
+        jobs = [(name, pa, pb, _outputs(out / f"{name}.png", bool(ns.text))) for name, pa, pb in pairs]
+    else:
+        srcs = [check_input(ns.a, "--a"), check_input(ns.b, "--b")]
+        outs = _outputs(out, bool(ns.text))
+        for k, o in outs.items(): check_output(o, "-o/--out" if k == "fused" else f"-o/--out ({k} image)", inputs=srcs, overwrite=ns.overwrite)
+        jobs = [(Path(ns.b).stem, *srcs, outs)]
+    todo = [j for j in jobs if ns.overwrite or not all(o.exists() for o in j[3].values())]
+    if len(todo) < len(jobs): print(f"{len(jobs) - len(todo)} pair(s) already fused in {out}: skipped (--overwrite fuses them again)", file=sys.stderr)
+    fu = Fuser.from_pretrained(ns.task, ns.fcm, ns.restorer, chroma=ns.chroma, fidelity=ns.fidelity)
+    failed, t0 = [], time.time()
+    for name, pa, pb, outs in tqdm(todo, desc="fuse", disable=len(todo) <= 1):
+        try: fuse_one(fu, pa, pb, outs, ns)
+        except (OSError, ValueError) as e:
+            if not ns.a_dir: raise
+            failed.append(f"{name}: {e}"); print(f"failed: {name}: {e}", file=sys.stderr)
+    n = (len(todo) - len(failed)) * (3 if ns.text else 1)
+    print(f"wrote {n} image(s) to {out} in {time.time() - t0:.1f} s" + (f"; {len(failed)} pair(s) failed:\n  " + "\n  ".join(failed) if failed else ""))
+    return 1 if failed else 0

@@ -4,13 +4,13 @@
 
 # %% ../nbs/14_restore.ipynb 2
 from __future__ import annotations
-import json, math, time
+import argparse, json, math, time
 from pathlib import Path
 from typing import Callable, Sequence
 import numpy as np
 import torch
 from .core import Registry, pick_device, torch_generator
-from .cli import command, arg
+from .cli import command, arg, alias, check_input, check_output, check_range, check_tiling, legacy_positional
 from .io import read_image, write_image
 from .schedule import Schedule, get_schedule, PRED_TYPES, DiffusionSpec, SCHEDULES, sampling_of
 from .unet import CondUNet, UNetConfig, image_tensor, from_model, pad_to_multiple, crop_to, cond_stats
@@ -209,21 +209,26 @@ class Restorer:
 
 # %% ../nbs/14_restore.ipynb
 @command("restore", "Remove degradations (noise, exposure, colour cast, ...) from one image with the diffusion restorer",
-         arg("input", help="degraded image"), arg("output", help="restored image"),
+         arg("input", help="degraded image"), arg("output", nargs="?", default=None, help=argparse.SUPPRESS),   # deprecated: use -o
+         arg("-o", "--out", default=None, help="restored image (.png, .jpg, .tif, ...)"),
          arg("--steps", type=int, default=None, help="sampling steps (respaced from the training schedule; default: the formulation's, anchored 10, paper 25)"),
          arg("--seed", type=int, default=0), arg("--method", default=None, choices=list(SAMPLERS), help="sampler (default: the formulation's, anchored ddim, paper mean)"),
-         arg("--weights", default="compact", help="a registered name (compact) or a weights .pt file with its .json manifest"),
-         arg("--threads", type=int, default=None, help="torch CPU threads"),
+         arg("--restorer", default="compact", help="a registered name (compact) or a weights .pt file with its .json manifest"),
+         alias("--weights", "--restorer"),
          arg("--tile", type=int, default=256, help="denoise in overlapping tiles of this size (0: the whole image at once)"),
-         arg("--overlap", type=int, default=64, help="pixels shared by neighbouring tiles"),
-         arg("--chroma", default="diffused", help="colour policy (restore.CHROMA): diffused (the model's Cb/Cr), matched, source"),
-         arg("--modality", default="auto", choices=["auto", *MODALITY_LUMA], help="what the image is; sets the default --luma (visible: free, infrared / medical: anchored; auto: grey images anchored, colour free)"),
-         arg("--luma", default=None, help="brightness policy (restore.LUMA): free (the model's), anchored (the input's mean kept); default from --modality"),
-         arg("--fp32", action="store_true", help="run in fp32 instead of bf16 autocast"))
+         arg("--overlap", type=int, default=64, help="pixels shared by neighbouring tiles (less than --tile)"),
+         arg("--chroma", default="diffused", choices=list(CHROMA), help="colour policy: diffused (the model's Cb/Cr), matched, source"),
+         arg("--modality", default="auto", choices=["auto", *MODALITY_LUMA], help="what the image is; sets the default --luma for a network without the whole-image context (visible: free, infrared / medical: anchored; auto: grey images anchored, colour free)"),
+         arg("--luma", default=None, choices=list(LUMA), help="brightness policy: free (the model's), anchored (the input's mean kept); default from the network / --modality"),
+         arg("--fp32", action="store_true", help="run in fp32 instead of bf16 autocast"),
+         arg("--overwrite", action="store_true", help="replace an existing output"), compute=True)
 def restore_cmd(ns):
-    if ns.threads: torch.set_num_threads(ns.threads)
-    r = Restorer.from_pretrained(ns.weights, bf16=not ns.fp32)
-    img = read_image(ns.input)
+    legacy_positional(ns, "output")
+    src = check_input(ns.input, "INPUT")
+    check_output(ns.out, inputs=[src], overwrite=ns.overwrite)
+    check_range(ns.steps, "--steps", 1, 1000, integer=True); check_tiling(ns.tile, ns.overlap)
+    r = Restorer.from_pretrained(ns.restorer, bf16=not ns.fp32)
+    img = read_image(src)
     if ns.luma is None:
         if r.model.cfg.global_context and ns.modality == "auto":   # the network sees the whole image and sets its exposure
             ns.luma = "free"
@@ -233,9 +238,8 @@ def restore_cmd(ns):
             print(f"brightness: {ns.luma} ({'grey: taken as infrared / medical' if img.ndim == 2 else 'colour: taken as visible light'}; "
                   f"--modality or --luma to choose)")
         else: ns.luma = luma_for(ns.modality)
-    LUMA[ns.luma]
     t = time.time()
     out = r.restore(img, steps=ns.steps, method=ns.method, seed=ns.seed, progress=True, tile=ns.tile or None, overlap=ns.overlap,
                     chroma=ns.chroma, luma=ns.luma)
-    write_image(ns.output, out)
-    print(f"restored {ns.input} ({img.shape[1]}x{img.shape[0]}) -> {ns.output} in {time.time() - t:.1f} s ({ns.steps or r.steps} {ns.method or r.method} steps)")
+    write_image(ns.out, out)
+    print(f"restored {ns.input} ({img.shape[1]}x{img.shape[0]}) -> {ns.out} in {time.time() - t:.1f} s ({ns.steps or r.steps} {ns.method or r.method} steps)")

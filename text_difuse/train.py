@@ -4,7 +4,7 @@
 
 # %% ../nbs/17_train.ipynb 2
 from __future__ import annotations
-import copy, json, math, datetime
+import argparse, copy, json, math, datetime
 from dataclasses import dataclass, field, asdict
 from pathlib import Path
 from typing import NamedTuple
@@ -15,15 +15,16 @@ import torch.nn.functional as F
 from tqdm.auto import tqdm
 from .trainer import step_rng, step_generator, warmup_lr, ema_update, ema_decay_at, hardware, optimizer_step, fit, FitState
 from .core import Registry, pick_device
-from .weights import atomic_save, sha256_file, write_manifest, load_checked, KINDS
-from .cli import command, arg
+from .weights import atomic_save, sha256_file, write_manifest, load_checked, KINDS, stale_temporaries
+from .cli import command, arg, alias, check_input, check_output, legacy_positional
 from .schedule import get_schedule, PRED_TYPES, DiffusionSpec, FORMULATIONS
-from .unet import UNetConfig, build_unet, get_config, to_model, n_params, cond_stats
+from .unet import PRESETS, UNetConfig, build_unet, get_config, to_model, n_params, cond_stats
 from .losses import LOSSES
 
 # %% auto 0
 __all__ = ['SOURCES', 'DEFAULT_WEIGHTS', 'LOG_FIELDS', 'WEIGHTS_FORMAT', 'PoolImage', 'load_pool', 'PairSampler', 'TrainConfig',
-           'lr_at', 'init_from', 'train_restore', 'export_weights', 'train_restore_cmd', 'export_restore_cmd']
+           'lr_at', 'check_run_folder', 'init_from', 'train_restore', 'export_weights', 'train_restore_cmd',
+           'export_restore_cmd']
 
 # %% ../nbs/17_train.ipynb
 class PoolImage(NamedTuple):
@@ -161,7 +162,8 @@ class TrainConfig:
     ckpt_every: int = 200
     log_every: int = 10
     max_minutes: float | None = None
-    resume: bool = True
+    resume: bool = False                            # continue OUT/last.pt; a run in OUT is refused unless resume or overwrite
+    overwrite: bool = False
     init: str | None = None                         # warm start from exported weights (no OUT/last.pt yet)
     bf16: bool = True
     channels_last: bool = False
@@ -184,6 +186,13 @@ def lr_at(cfg: TrainConfig, k: int) -> float:
 LOG_FIELDS = ["step", "loss", "lr", "sec_per_it", "wall_s"]
 
 # %% ../nbs/17_train.ipynb
+def check_run_folder(out: Path, resume: bool, overwrite: bool) -> None:
+    "Remove temporaries of killed saves in `out`; refuse a folder that holds a run (last.pt / log.csv) unless `resume` or `overwrite`."
+    for t in stale_temporaries(out): t.unlink()
+    if (out / "last.pt").exists() or (out / "log.csv").exists():
+        if not (resume or overwrite):
+            raise FileExistsError(f"{out} holds a training run (last.pt / log.csv): add --resume to continue it, or --overwrite to start again")
+
 def init_from(model: torch.nn.Module, ema: torch.nn.Module, path, ucfg: UNetConfig, spec: DiffusionSpec) -> tuple[int, float]:
     """Load exported weights `path` into `model` and `ema`; returns their (iterations, seconds). Branches the weights lack
     but `ucfg` adds (`global_context`) keep their zero-initialised outputs; when the weights were trained under another
@@ -211,6 +220,7 @@ def train_restore(cfg: TrainConfig, pool: list[PoolImage] | None = None) -> dict
     if cfg.threads: torch.set_num_threads(cfg.threads)
     out = Path(cfg.out); out.mkdir(parents=True, exist_ok=True)
     ckpt_path, log_path = out / "last.pt", out / "log.csv"
+    check_run_folder(out, cfg.resume, cfg.overwrite)
     device = pick_device(cfg.device)
     ucfg = get_config(cfg.preset, **cfg.unet)
     model = build_unet(ucfg, seed=cfg.seed).to(device)
@@ -286,37 +296,47 @@ def export_weights(ckpt, out_path, dtype=torch.float16) -> dict:
     return write_manifest(out_path, manifest)
 
 # %% ../nbs/17_train.ipynb
-@command("train-restore", "Train the degradation-removal diffusion model (resumable; Ctrl-C saves a checkpoint)",
-         arg("--out", required=True, help="output folder: last.pt checkpoint and log.csv"),
-         arg("--preset", default="compact", help="network preset: tiny, compact, paper"),
-         arg("--iters", type=int, default=20000), arg("--batch", type=int, default=16), arg("--crop", type=int, default=128),
-         arg("--lr", type=float, default=3e-4),
+_D = lambda f: TrainConfig.__dataclass_fields__[f].default   # one source of defaults: the config dataclass
+
+@command("train-restore", "Train the degradation-removal diffusion model (resumable; Ctrl-C saves a checkpoint and exits 130)",
+         arg("-o", "--out", required=True, help="output folder: last.pt checkpoint and log.csv"),
+         arg("--preset", default=_D("preset"), choices=list(PRESETS), help="network preset"),
+         arg("--iters", type=int, default=_D("iters")), arg("--batch", type=int, default=_D("batch")), arg("--crop", type=int, default=_D("crop")),
+         arg("--lr", type=float, default=_D("lr")),
          arg("--max-minutes", type=float, default=None, help="stop cleanly (with a checkpoint) after this much time"),
-         arg("--resume", action="store_true", help="continue from OUT/last.pt if it exists"),
+         arg("--resume", action="store_true", help="continue from OUT/last.pt (a folder holding a run is refused without --resume or --overwrite)"),
+         arg("--overwrite", action="store_true", help="start again in a folder that holds a run (its checkpoint and log are replaced)"),
          arg("--init", default=None, help="without OUT/last.pt: start from exported weights (e.g. text_difuse/weights/restore_compact.pt) at their iteration count"),
          arg("--data-root", default=None, help="data root (default: $TEXT_DIFUSE_DATA)"),
-         arg("--seed", type=int, default=0), arg("--ckpt-every", type=int, default=200),
-         arg("--threads", type=int, default=None, help="torch CPU threads"),
-         arg("--no-bf16", action="store_true", help="train in fp32"),
+         arg("--seed", type=int, default=_D("seed")), arg("--ckpt-every", type=int, default=_D("ckpt_every")),
+         arg("--fp32", action="store_true", help="train in fp32 instead of bf16 autocast"), alias("--no-bf16", "--fp32", const=True),
          arg("--formulation", default="anchored", choices=list(FORMULATIONS), help="anchored: x0 = input + predicted residual (identity at start); paper: v-prediction of the clean image"),
          arg("--no-context", action="store_true", help="without the whole-image luma context branch (UNetConfig.global_context)"),
-         arg("--weights", default=None, help="source weights as JSON, e.g. '{\"bsds500\": 1, \"msrs_ir\": 2}'; sources: " + ", ".join(SOURCES)),
-         arg("--p-clean", type=float, default=TrainConfig.p_clean, help="fraction of samples left clean (identity targets): higher keeps clean inputs closer to unchanged"),
-         arg("--export", default=None, help="after training, export the EMA weights to this .pt file"))
+         arg("--sources", default=None, help="source weights as JSON, e.g. '{\"bsds500\": 1, \"msrs_ir\": 2}'; sources: " + ", ".join(SOURCES)),
+         alias("--weights", "--sources"),
+         arg("--p-clean", type=float, default=_D("p_clean"), help="fraction of samples left clean (identity targets): higher keeps clean inputs closer to unchanged"),
+         arg("--export", default=None, help="after training, export the EMA weights to this .pt file"), compute=True)
 def train_restore_cmd(ns):
+    if ns.export: check_output(ns.export, "--export", overwrite=True, kind="file", exts={".pt"})
+    if ns.init: check_input(ns.init, "--init", "file")
     cfg = TrainConfig(out=ns.out, preset=ns.preset, iters=ns.iters, batch=ns.batch, crop=ns.crop, lr=ns.lr,
-                      max_minutes=ns.max_minutes, resume=ns.resume, init=ns.init, data_root=ns.data_root, seed=ns.seed,
-                      ckpt_every=ns.ckpt_every, threads=ns.threads, bf16=not ns.no_bf16, p_clean=ns.p_clean,
+                      max_minutes=ns.max_minutes, resume=ns.resume, overwrite=ns.overwrite, init=ns.init, data_root=ns.data_root, seed=ns.seed,
+                      ckpt_every=ns.ckpt_every, threads=ns.threads, device=ns.device, bf16=not ns.fp32, p_clean=ns.p_clean,
                       pred_type=FORMULATIONS[ns.formulation].pred_type, anchor=FORMULATIONS[ns.formulation].anchor,
                       unet={} if ns.no_context else {"global_context": True},
-                      weights=json.loads(ns.weights) if ns.weights else dict(DEFAULT_WEIGHTS))
+                      weights=json.loads(ns.sources) if ns.sources else dict(DEFAULT_WEIGHTS))
     r = train_restore(cfg)
     print(f"stopped ({r['stopped']}) at step {r['step']}, loss {r['loss']:.5f}; checkpoint {r['checkpoint']}, log {r['log']}")
     if ns.export: print(f"exported {export_weights(r['checkpoint'], ns.export)['file']}")
+    return 130 if r["stopped"] == "signal" else 0
 
 @command("export-restore", "Export the EMA weights of a train-restore checkpoint (fp16 + JSON manifest)",
-         arg("checkpoint", help="a last.pt written by train-restore"), arg("output", help="the .pt file to write"))
+         arg("checkpoint", help="a last.pt written by train-restore"), arg("output", nargs="?", default=None, help=argparse.SUPPRESS),
+         arg("-o", "--out", default=None, help="the .pt file to write (its manifest goes beside it)"),
+         arg("--overwrite", action="store_true", help="replace existing weights"))
 def export_restore_cmd(ns):
-    if not Path(ns.checkpoint).exists(): raise FileNotFoundError(f"checkpoint not found: {ns.checkpoint}")
-    m = export_weights(ns.checkpoint, ns.output)
-    print(f"wrote {ns.output} ({m['bytes']/1e6:.1f} MB, {m['iterations']} iterations, sha256 {m['sha256'][:12]}...)")
+    legacy_positional(ns, "output")
+    ck = check_input(ns.checkpoint, "CHECKPOINT", "file")
+    check_output(ns.out, inputs=[ck], overwrite=ns.overwrite, kind="file", exts={".pt"})
+    m = export_weights(ck, ns.out)
+    print(f"wrote {ns.out} ({m['bytes']/1e6:.1f} MB, {m['iterations']} iterations, sha256 {m['sha256'][:12]}...)")

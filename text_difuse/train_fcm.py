@@ -13,7 +13,7 @@ import torch
 import torch.nn.functional as F
 from tqdm.auto import tqdm
 from .core import Registry
-from .cli import command, arg
+from .cli import command, arg, alias, check_input, check_output
 from .unet import to_model
 from .schedule import respace
 from .restore import Restorer
@@ -21,7 +21,7 @@ from .weights import WEIGHTS_DIR, atomic_save
 from .fcm import FusionControlModule, anchor_combine
 from .fuse import TASKS, split_features, save_fcm, load_fcm
 from .trainer import step_rng, step_generator, warmup_lr, ema_update, ema_decay_at, hardware, optimizer_step, fit, FitState
-from .train import _u8
+from .train import _u8, check_run_folder
 from .losses import sobel_mag, fusion_loss
 
 # %% auto 0
@@ -109,7 +109,8 @@ class FCMTrainConfig:
     ckpt_every: int = 100
     log_every: int = 10
     max_minutes: float | None = None
-    resume: bool = True
+    resume: bool = False              # a folder holding a run is refused unless resume or overwrite
+    overwrite: bool = False
     threads: int | None = None
     progress: bool = True
 
@@ -123,6 +124,7 @@ def train_fcm(cfg: FCMTrainConfig, pool: dict | None = None, restorer: Restorer 
     dev, model = r.device, r.model
     out = Path(cfg.out); out.mkdir(parents=True, exist_ok=True)
     ckpt_path, log_path = out / "last.pt", out / "log.csv"
+    check_run_folder(out, cfg.resume, cfg.overwrite)
     with torch.random.fork_rng(devices=[]):
         torch.manual_seed(cfg.seed); fcm = FusionControlModule.for_unet(model, anchor=r.anchor == "cond").to(dev)
     ema = copy.deepcopy(fcm).eval().requires_grad_(False)
@@ -179,27 +181,33 @@ def train_fcm(cfg: FCMTrainConfig, pool: dict | None = None, restorer: Restorer 
     return dict(step=st.step, loss=st.loss, stopped=stopped, checkpoint=str(ckpt_path), log=str(log_path), wall_s=st.wall, ema=ema, restorer=r)
 
 # %% ../nbs/22_train_fcm.ipynb
-@command("train-fcm", "Train the Fusion Control Module of a task with the diffusion model frozen (resumable)",
-         arg("--task", default="ivif", help="ivif or medical"), arg("--out", default=None, help="checkpoint folder (default checkpoints/fcm_<task>)"),
-         arg("--iters", type=int, default=3000), arg("--batch", type=int, default=8), arg("--crop", type=int, default=128),
-         arg("--lr", type=float, default=1e-3), arg("--max-minutes", type=float, default=None), arg("--resume", action="store_true"),
-         arg("--restorer", default="compact"), arg("--data-root", default=None), arg("--seed", type=int, default=0),
-         arg("--w-grad", type=float, default=1.0, help="weight of the gradient loss (0: the no-gradient-loss ablation)"),
-         arg("--w-color", type=float, default=1.0, help="weight of the chroma loss"),
-         arg("--threads", type=int, default=None),
+_D = lambda f: FCMTrainConfig.__dataclass_fields__[f].default   # one source of defaults: the config dataclass
+
+@command("train-fcm", "Train the Fusion Control Module of a task with the diffusion model frozen (resumable; Ctrl-C saves and exits 130)",
+         arg("--task", default=_D("task"), choices=list(TASKS)), arg("-o", "--out", default=None, help="checkpoint folder (default checkpoints/fcm_<task>)"),
+         arg("--iters", type=int, default=_D("iters")), arg("--batch", type=int, default=_D("batch")), arg("--crop", type=int, default=_D("crop")),
+         arg("--lr", type=float, default=_D("lr")), arg("--max-minutes", type=float, default=None),
+         arg("--resume", action="store_true", help="continue OUT/last.pt (a folder holding a run is refused without --resume or --overwrite)"),
+         arg("--overwrite", action="store_true", help="start again in a folder that holds a run"),
+         arg("--restorer", default=_D("restorer"), help="restorer weights (name or .pt with manifest)"),
+         arg("--data-root", default=None), arg("--seed", type=int, default=_D("seed")),
+         arg("--w-grad", type=float, default=_D("w_grad"), help="weight of the gradient loss (0: the no-gradient-loss ablation)"),
+         arg("--w-color", type=float, default=_D("w_color"), help="weight of the chroma loss"),
+         arg("--steps", type=int, default=None, help="the sampling steps whose timesteps are trained (default: the restorer's)"),
          arg("--init", default=None, help="start from these FCM weights (e.g. the shipped fcm_<task>.pt) instead of a fresh FCM; ignored when resuming"),
          arg("--export", nargs="?", const="shipped", default=None, metavar="PATH",
-             help=f"write the EMA FCM (fp16 + manifest) to PATH, or to {WEIGHTS_DIR}/fcm_<task>.pt without one"))
+             help=f"write the EMA FCM (fp16 + manifest) to PATH, or to {WEIGHTS_DIR}/fcm_<task>.pt without one"), compute=True)
 def train_fcm_cmd(ns):
-    TASKS[ns.task]
+    if ns.init: check_input(ns.init, "--init", "file")
+    dest = None if not ns.export else WEIGHTS_DIR / f"fcm_{ns.task}.pt" if ns.export == "shipped" else check_output(ns.export, "--export", overwrite=True, kind="file", exts={".pt"})
     cfg = FCMTrainConfig(task=ns.task, out=ns.out or f"checkpoints/fcm_{ns.task}", restorer=ns.restorer, iters=ns.iters, batch=ns.batch,
-                         crop=ns.crop, lr=ns.lr, max_minutes=ns.max_minutes, resume=ns.resume, data_root=ns.data_root, seed=ns.seed,
-                         threads=ns.threads, w_grad=ns.w_grad, w_color=ns.w_color, init=ns.init)
+                         crop=ns.crop, lr=ns.lr, max_minutes=ns.max_minutes, resume=ns.resume, overwrite=ns.overwrite, data_root=ns.data_root,
+                         seed=ns.seed, threads=ns.threads, w_grad=ns.w_grad, w_color=ns.w_color, init=ns.init, steps=ns.steps)
     r = train_fcm(cfg)
     print(f"stopped ({r['stopped']}) at step {r['step']}, loss {r['loss']:.5f}; checkpoint {r['checkpoint']}")
-    if ns.export:
-        dest = WEIGHTS_DIR / f"fcm_{ns.task}.pt" if ns.export == "shipped" else Path(ns.export)
+    if dest:
         m = save_fcm(r["ema"], dest, ns.task, r["restorer"],
                      dict(iterations=r["step"], wall_time_s=round(r["wall_s"], 1), final_loss=round(r["loss"], 6),
                           training={k: v for k, v in asdict(cfg).items() if k not in ("progress",)}, hardware=hardware()))
         print(f"exported {dest} ({m['bytes']} bytes)")
+    return 130 if r["stopped"] == "signal" else 0
