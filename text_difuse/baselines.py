@@ -9,7 +9,7 @@ import cv2
 import pywt
 from .core import Registry
 from .io import read_image, write_image, rgb_to_ycbcr, ycbcr_to_rgb, luma, check_same_size
-from .cli import command, arg
+from .cli import command, arg, check_input, check_output
 
 # %% auto 0
 __all__ = ['FUSERS', 'ENHANCERS', 'PRE_ENHANCE_STEPS', 'register_fuser', 'mean_fuse', 'max_fuse', 'laplacian_pyramid',
@@ -201,13 +201,15 @@ def pre_enhance(img: np.ndarray, steps=None, dark_only: bool = True, dark_thresh
 @command("baseline", "fuse one image pair with a classical baseline (mean, max, laplacian, dwt, gff)",
          arg("--a", required=True, help="source A (infrared / MRI)"),
          arg("--b", required=True, help="source B (visible / CT / PET / SPECT; the colour source)"),
-         arg("--method", default="gff", help="fusion method; one of: " + ", ".join(sorted(FUSERS.names()))),
+         arg("--method", default="gff", choices=sorted(FUSERS.names()), help="fusion method"),
          arg("-o", "--out", required=True, help="output image path"),
          arg("--pre-enhance", action="store_true", help="white balance, low-light and denoise the sources first"),
-         arg("--always-brighten", action="store_true", help="with --pre-enhance: brighten even images that are not dark"))
+         arg("--always-brighten", action="store_true", help="with --pre-enhance: brighten even images that are not dark"),
+         arg("--overwrite", action="store_true", help="replace an existing output"))
 def baseline_cmd(ns):
-    FUSERS[ns.method]
-    a, b = read_image(ns.a), read_image(ns.b)
+    srcs = [check_input(ns.a, "--a"), check_input(ns.b, "--b")]
+    check_output(ns.out, inputs=srcs, overwrite=ns.overwrite)
+    a, b = read_image(srcs[0]), read_image(srcs[1])
     check_same_size(a, b, names=(ns.a, ns.b))
     if ns.pre_enhance: a, b = (pre_enhance(x, dark_only=not ns.always_brighten) for x in (a, b))
     out = write_image(ns.out, fuse_pair(a, b, ns.method))

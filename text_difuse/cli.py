@@ -79,7 +79,8 @@ EXPECTED_ERRORS = (FileNotFoundError, FileExistsError, IsADirectoryError, NotADi
 def main(argv: list[str] | None = None) -> int:
     "Entry point of the `text-difuse` console script: exit codes in `EXIT_CODES`."
     p = build_parser()
-    ns = p.parse_args(argv)
+    try: ns = p.parse_args(argv)
+    except SystemExit as e: return int(e.code or 0)   # usage errors (2) and --help (0): argparse has printed them
     if not getattr(ns, "_fn", None): p.print_help(); return 2
     if getattr(ns, "device", None): os.environ["TEXT_DIFUSE_DEVICE"] = ns.device   # the one place the device is picked: core.pick_device
     if getattr(ns, "threads", None):

@@ -4,12 +4,12 @@
 
 # %% ../nbs/05_degrade.ipynb 2
 from __future__ import annotations
-import functools, math, numbers
+import argparse, functools, math, numbers
 import numpy as np
 import cv2
 from .core import Registry, as_rng
 from .io import read_image, write_image, to_uint8
-from .cli import command, arg
+from .cli import command, arg, check_input, check_output, check_range, legacy_positional
 
 # %% auto 0
 __all__ = ['MODALITIES', 'DEGRADATIONS', 'PROTOCOLS', 'PROTOCOL_SCALES', 'register_degradation', 'gaussian_noise',
@@ -227,15 +227,20 @@ def degrade_protocol(img, protocol: str, severity: float = 0.5, seed=None) -> np
 
 # %% ../nbs/05_degrade.ipynb
 @command("degrade", "Synthesize degradations (noise, low light, colour cast, blur, stripes, ...) on one image",
-         arg("input", help="input image"), arg("output", help="output image (written with io.write_image)"),
+         arg("input", help="input image"), arg("output", nargs="?", default=None, help=argparse.SUPPRESS),   # deprecated: use -o
+         arg("-o", "--out", default=None, help="output image (.png, .jpg, .tif, ...)"),
+         arg("--overwrite", action="store_true", help="replace an existing output"),
          arg("--kind", default=None, help="KIND[,KIND2,...] or 'random'; known: " + ", ".join(DEGRADATIONS)),
-         arg("--protocol", default=None, help="a benchmark protocol instead of --kind: " + ", ".join(PROTOCOLS)),
+         arg("--protocol", default=None, choices=list(PROTOCOLS), help="a benchmark protocol instead of --kind"),
          arg("--severity", type=float, default=None, help="in [0,1]; default 0.5 (with --kind random: drawn in [0.2, 0.9])"),
          arg("--seed", type=int, default=None, help="random seed (same seed -> identical output)"),
          arg("--modality", default=None, choices=MODALITIES, help="with --kind random: only kinds realistic for this modality"))
 def degrade_cmd(ns):
+    legacy_positional(ns, "output")
     if (ns.kind is None) == (ns.protocol is None): raise ValueError("give exactly one of --kind or --protocol")
-    img = read_image(ns.input)
+    src = check_input(ns.input, "INPUT"); check_output(ns.out, inputs=[src], overwrite=ns.overwrite)
+    check_range(ns.severity, "--severity", 0.0, 1.0)
+    img = read_image(src)
     sev = 0.5 if ns.severity is None else ns.severity
     if ns.protocol is not None: spec = protocol_spec(ns.protocol, sev); out = apply_spec(img, spec, ns.seed)
     elif ns.kind == "random":
@@ -245,5 +250,5 @@ def degrade_cmd(ns):
         spec = [(k.strip(), sev) for k in ns.kind.split(",") if k.strip()]
         if not spec: raise ValueError("--kind is empty")
         out = apply_spec(img, spec, ns.seed)
-    write_image(ns.output, out)
-    print(f"{ns.input} -> {ns.output}: " + ", ".join(f"{k}@{s:.3g}" for k, s in sorted(spec, key=lambda ks: _order(ks[0]))))
+    write_image(ns.out, out)
+    print(f"{ns.input} -> {ns.out}: " + ", ".join(f"{k}@{s:.3g}" for k, s in sorted(spec, key=lambda ks: _order(ks[0]))))

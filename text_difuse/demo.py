@@ -10,7 +10,7 @@ import numpy as np
 from scipy import ndimage as ndi
 from .core import as_rng
 from .io import read_image, write_image, check_same_size, luma
-from .cli import command, arg
+from .cli import command, arg, check_input, check_output, check_range
 
 # %% auto 0
 __all__ = ['FUSION_METHODS_DEMO', 'synthetic_pair', 'run_demo', 'diffusion_results', 'demo_cmd']
@@ -123,9 +123,13 @@ def _figure(images: dict, scores: dict, path):
 # %% ../nbs/90_demo.ipynb
 @command("demo", "Degrade, restore and fuse a pair (default: a synthetic scene) and write images, metrics and a figure.",
          arg("--a", help="infrared/grey source (optional)"), arg("--b", help="visible source (optional)"),
-         arg("--out", default="demo_out", help="output folder"), arg("--severity", type=float, default=0.5),
-         arg("--seed", type=int, default=0), arg("--steps", type=int, default=10, help="diffusion sampling steps"))
+         arg("-o", "--out", default="demo_out", help="output folder"), arg("--severity", type=float, default=0.5),
+         arg("--seed", type=int, default=0), arg("--steps", type=int, default=10, help="diffusion sampling steps"), compute=True)
 def demo_cmd(ns):
+    for k in ("a", "b"):
+        if getattr(ns, k): check_input(getattr(ns, k), f"--{k}")
+    check_range(ns.severity, "--severity", 0.0, 1.0); check_range(ns.steps, "--steps", 1, 1000, integer=True)
+    check_output(ns.out, inputs=[ns.a, ns.b], overwrite=True, kind="folder")
     rep = run_demo(ns.out, ns.a, ns.b, ns.severity, ns.seed, steps=ns.steps)
     for k, v in rep["restoration_psnr_db"].items():
         print(f"{k}: PSNR degraded {v['psnr_degraded']:.2f} dB" + (f", restored {v['psnr_restored']:.2f} dB" if "psnr_restored" in v else " (no restorer weights installed)"))

@@ -10,7 +10,7 @@ import numpy as np
 import text_difuse
 from .core import Registry, pick_device, as_rng
 from .io import read_image, write_image, luma
-from .cli import command, arg
+from .cli import command, arg, alias
 from .weights import WEIGHTS_DIR, KINDS, atomic_copy, write_manifest, verify, resolve, names_of
 from .masks import as_pair
 
@@ -199,16 +199,18 @@ def load_detector_manifest(weights="msrs") -> tuple[Path, dict]:
 
 # %% ../nbs/32_detector.ipynb
 @command("train-detector", "train the YOLO target detector on MSRS train (resumable) and export it with a manifest",
-         arg("--out", default="runs/detector", help="work folder (dataset, ultralytics run)"),
-         arg("--modality", default="stack", help="detector input: stack, visible, infrared, fusion"),
+         arg("-o", "--out", default="runs/detector", help="work folder (dataset, ultralytics run)"),
+         arg("--modality", default="stack", choices=list(DETECTOR_INPUTS), help="detector input"),
          arg("--epochs", type=int, default=100), arg("--imgsz", type=int, default=640), arg("--batch", type=int, default=16),
          arg("--limit", type=int, default=None, help="cap the image counts (smoke runs)"),
-         arg("--seed", type=int, default=0), arg("--device", default=None, help="cpu, cuda, cuda:1 (default: pick_device)"),
+         arg("--seed", type=int, default=0),
          arg("--export", default=str(WEIGHTS_DIR / "detector_msrs.pt"), help="where to write the weights (+ .json manifest); '' to skip"),
-         arg("--no-resume", action="store_true", help="start again even if the work folder holds a run"))
+         arg("--resume", action="store_true", help="continue the run in the work folder (a folder holding a run is refused without --resume or --overwrite)"),
+         arg("--overwrite", action="store_true", help="start again even if the work folder holds a run"), alias("--no-resume", "--overwrite", const=True),
+         compute=True)
 def train_detector_cmd(ns):
-    try:
-        m = train_detector(ns.out, ns.modality, ns.epochs, ns.imgsz, ns.batch, limit=ns.limit, seed=ns.seed, device=ns.device,
-                           resume=not ns.no_resume, export=ns.export or None)
-    except ModuleNotFoundError as e: import sys; print(f"text-difuse train-detector: error: {e}", file=sys.stderr); return 1
+    if (Path(ns.out) / "run").exists() and not (ns.resume or ns.overwrite):
+        raise FileExistsError(f"{ns.out} holds a detector run: add --resume to continue it, or --overwrite to start again")
+    m = train_detector(ns.out, ns.modality, ns.epochs, ns.imgsz, ns.batch, limit=ns.limit, seed=ns.seed, device=ns.device,
+                       resume=not ns.overwrite, export=ns.export or None)
     print(json.dumps({k: m.get(k) for k in ("file", "sha256", "epochs_done", "imgsz", "modality", "box_map")}, indent=1))

@@ -9,9 +9,9 @@ from pathlib import Path
 import numpy as np
 from .core import Registry, pick_device
 from .io import read_image, write_image, to_uint8
-from .cli import command, arg
+from .cli import command, arg, alias, check_input, check_output, check_range
 from .prompts import CLASS_SYNONYMS, PhraseMapper, parse_prompt
-from .masks import Detections, as_pair, boxes_to_mask, draw_detections
+from .masks import Detections, REFINERS, as_pair, boxes_to_mask, draw_detections
 from .detector import DETECTOR_INPUTS, ultralytics, load_detector_manifest, _ultra_device
 
 # %% auto 0
@@ -202,22 +202,31 @@ class YoloLocator(Locator):
 
 # %% ../nbs/33_locate.ipynb
 @command("locate", "locate the targets named in a text prompt on an infrared/visible pair and write their mask",
-         arg("--ir", required=True, help="infrared image"), arg("--vis", required=True, help="visible image"),
+         arg("--a", help="infrared image"), arg("--b", help="visible image"), alias("--ir", "--a"), alias("--vis", "--b"),
          arg("--prompt", required=True, help="e.g. 'people, cars' or 'highlight the pedestrians'"),
-         arg("--locator", default="yolo", help="one of the registered locators (yolo, owlvit, owlvit-sam, ...)"),
-         arg("--weights", default=None, help="yolo: detector weights (name or .pt file); owlvit: model name or folder"),
+         arg("--locator", default="yolo", choices=list(LOCATORS), help="the object locator"),
+         arg("--detector", default=None, help="yolo: detector weights (a registered name or a .pt file with its manifest)"),
+         arg("--model", default=None, help="owlvit / owlvit-sam: a model name in the Hugging Face cache or a local folder"),
+         alias("--weights", "--detector", dest="legacy_weights"),
          arg("--labels", default=None, help="boxes locator: a YOLO label file of the pair"),
          arg("--conf", type=float, default=None, help="score threshold"),
-         arg("--refine", default="auto", help="box refinement when no SAM: auto, saliency, grabcut, box"),
-         arg("--out", default="mask.png", help="mask PNG to write"), arg("--figure", default=None, help="also write the boxes drawn on the visible image"))
+         arg("--refine", default="auto", choices=list(REFINERS), help="box refinement when no SAM"),
+         arg("-o", "--out", default="mask.png", help="mask image to write"), arg("--figure", default=None, help="also write the boxes drawn on the visible image"),
+         arg("--overwrite", action="store_true", help="replace existing outputs"), compute=True)
 def locate_cmd(ns):
+    if ns.legacy_weights: setattr(ns, "detector" if ns.locator == "yolo" else "model", ns.legacy_weights)
+    srcs = [check_input(ns.a, "--a"), check_input(ns.b, "--b")]
+    check_output(ns.out, inputs=srcs, overwrite=ns.overwrite)
+    if ns.figure: check_output(ns.figure, "--figure", inputs=srcs, overwrite=ns.overwrite)
+    if ns.labels: check_input(ns.labels, "--labels", "file")
+    check_range(ns.conf, "--conf", 0.0, 1.0)
     kw = {}
-    if ns.weights: kw["weights" if ns.locator == "yolo" else "detector"] = ns.weights
+    if ns.detector: kw["weights"] = ns.detector
+    if ns.model: kw["detector"] = ns.model
     if ns.conf is not None: kw["conf" if ns.locator == "yolo" else "threshold"] = ns.conf
     if ns.labels: kw["boxes"] = ns.labels
-    ir, vis = read_image(ns.ir, "L"), read_image(ns.vis, "RGB")
-    try: mask, dets, mapping = locate(ir, vis, ns.prompt, ns.locator, refine=ns.refine, **kw)
-    except ModuleNotFoundError as e: import sys; print(f"text-difuse locate: error: {e}", file=sys.stderr); return 1
+    ir, vis = read_image(srcs[0], "L"), read_image(srcs[1], "RGB")
+    mask, dets, mapping = locate(ir, vis, ns.prompt, ns.locator, refine=ns.refine, **kw)
     write_image(ns.out, mask)
     if ns.figure: write_image(ns.figure, draw_detections(vis, dets))
     print(json.dumps(dict(mapping={p: list(c) for p, c in mapping.items()}, detections=len(dets), mask=str(ns.out),

@@ -4,13 +4,13 @@
 
 # %% ../nbs/04_metrics.ipynb 2
 from __future__ import annotations
-import json, sys
+import json, math, sys
 from pathlib import Path
 import numpy as np
 from scipy import ndimage, signal
 from .core import Registry
 from .io import IMAGE_EXTS, read_image, luma, check_same_size, rgb_to_ycbcr
-from .cli import command, arg
+from .cli import command, arg, alias
 
 # %% auto 0
 __all__ = ['VIF_SIGMA_NSQ', 'VIF_MIN_SIDE', 'METRICS', 'to_grey255', 'entropy', 'avg_gradient', 'corr2', 'vifp_multi', 'vifp',
@@ -276,35 +276,42 @@ def evaluate(fused_dir, dataset, split=None, root=None, ext: str | None = None, 
 def _fmt_table(d: dict) -> str:
     return "\n".join(f"{k:>4}  {v:.4f}" for k, v in d.items())
 
+def _strict(v):
+    "`v` with NaN / inf floats (nested in dicts and lists) as None, for strict JSON."
+    if isinstance(v, dict): return {k: _strict(x) for k, x in v.items()}
+    if isinstance(v, (list, tuple)): return [_strict(x) for x in v]
+    if isinstance(v, float) and not math.isfinite(v): return None
+    return v
+
 @command("metrics", "Fusion metrics (EN, AG, SD, SCD, VIF) of one fused image or of a folder of fused images",
          arg("--a", help="source A image (infrared / MRI)"), arg("--b", help="source B image (visible / CT / PET / SPECT)"),
          arg("--fused", help="the fused image (single-image mode)"),
          arg("--fused-dir", help="folder of fused images named like the dataset's pairs (folder mode)"),
          arg("--dataset", help="dataset of the folder: msrs, harvard, roadscene, folders"),
-         arg("--split", default=None, help="dataset split (e.g. test)"), arg("--root", default=None, help="data root (default: $TEXT_DIFUSE_DATA)"),
+         arg("--split", default=None, help="dataset split (e.g. test)"), arg("--data-root", default=None, help="data root (default: $TEXT_DIFUSE_DATA)"), alias("--root", "--data-root"),
          arg("--task", default=None, help="harvard task: CT-MRI, PET-MRI, SPECT-MRI or all"),
          arg("--a-dir", default=None, help="'folders' dataset: folder of A images"), arg("--b-dir", default=None, help="'folders' dataset: folder of B images"),
          arg("--ext", default=None, help="extension of the fused images (default: any image)"),
          arg("--pattern", default="{name}", help="fused file stem pattern, e.g. '{name}_fused'"),
          arg("--metrics", default=None, help="comma-separated subset of EN,AG,SD,SCD,VIF"),
          arg("--csv", default=None, help="folder mode: write the per-image table here (and the means beside it)"),
-         arg("--json", action="store_true", help="print JSON instead of a table"),
+         arg("--json", action="store_true", help="print JSON instead of a table (strict: an undefined value is null, never NaN)"),
          arg("--no-progress", action="store_true", help="no progress bar"))
 def metrics_cmd(ns):
     names = ns.metrics.split(",") if ns.metrics else None
     if ns.fused:
         if not (ns.a and ns.b): raise ValueError("--fused needs --a and --b (the two source images)")
         res = fusion_metrics(read_image(ns.a, "L"), read_image(ns.b), read_image(ns.fused), names)
-        print(json.dumps(res) if ns.json else _fmt_table(res))
+        print(json.dumps(_strict(res), allow_nan=False) if ns.json else _fmt_table(res))
         return 0
     if not ns.fused_dir: raise ValueError("give --a/--b/--fused (one image) or --fused-dir with --dataset (a folder)")
     if not ns.dataset: raise ValueError("--fused-dir needs --dataset (msrs, harvard, roadscene, folders)")
     kw = {k: v for k, v in dict(task=ns.task, a_dir=ns.a_dir, b_dir=ns.b_dir).items() if v is not None}
-    per, mean = evaluate(ns.fused_dir, ns.dataset, split=ns.split, root=ns.root, ext=ns.ext, pattern=ns.pattern,
+    per, mean = evaluate(ns.fused_dir, ns.dataset, split=ns.split, root=ns.data_root, ext=ns.ext, pattern=ns.pattern,
                          metrics=names, progress=not ns.no_progress, **kw)
     if ns.csv:
         out = Path(ns.csv); out.parent.mkdir(parents=True, exist_ok=True)
         per.to_csv(out, index=False); mean.to_csv(out.with_name(out.stem + "_mean" + (out.suffix or ".csv")), index=False)
-    if ns.json: print(json.dumps({r["subset"]: {k: v for k, v in r.items() if k != "subset"} for r in mean.to_dict("records")}))
+    if ns.json: print(json.dumps(_strict({r["subset"]: {k: v for k, v in r.items() if k != "subset"} for r in mean.to_dict("records")}), allow_nan=False))
     else: print(mean.to_string(index=False, float_format=lambda v: f"{v:.4f}"))
     return 0
