@@ -157,6 +157,8 @@ class TrainConfig:
     grad_clip: float = 1.0
     weights: dict = field(default_factory=lambda: dict(DEFAULT_WEIGHTS))
     p_clean: float = 0.25
+    high_t: float = 0.5                             # fraction of samples at the last timestep (x_t pure noise): the restoration
+                                                    # the sampler's first step makes from the condition alone (0: uniform t)
     data_root: str | None = None
     seed: int = 0
     ckpt_every: int = 200
@@ -176,6 +178,7 @@ class TrainConfig:
 
     def __post_init__(self):
         self.spec   # validates schedule, T, pred_type and anchor
+        if not 0.0 <= self.high_t <= 1.0: raise ValueError(f"high_t is a fraction of samples, in [0, 1]; got {self.high_t}")
         if not 0.0 <= self.p_clean <= 1.0: raise ValueError(f"p_clean is the fraction of identity (clean -> clean) samples, in [0, 1]; got {self.p_clean}")
 
 def lr_at(cfg: TrainConfig, k: int) -> float:
@@ -256,6 +259,7 @@ def train_restore(cfg: TrainConfig, pool: list[PoolImage] | None = None) -> dict
         clean, deg, stats = sampler.batch(step)
         g = step_generator(cfg.seed, step)
         t = torch.randint(0, cfg.T, (clean.shape[0],), generator=g)
+        if cfg.high_t: t = torch.where(torch.rand(t.shape, generator=g) < cfg.high_t, cfg.T - 1, t)   # high_t 0 draws nothing (older runs resume unchanged)
         noise = torch.randn(clean.shape, generator=g)
         clean, deg, stats, t, noise = (z.to(device) for z in (clean, deg, stats, t, noise))
         x_t = sched.q_sample(clean, t, noise)
@@ -315,13 +319,14 @@ _D = lambda f: TrainConfig.__dataclass_fields__[f].default   # one source of def
          arg("--sources", default=None, help="source weights as JSON, e.g. '{\"bsds500\": 1, \"msrs_ir\": 2}'; sources: " + ", ".join(SOURCES)),
          alias("--weights", "--sources"),
          arg("--p-clean", type=float, default=_D("p_clean"), help="fraction of samples left clean (identity targets): higher keeps clean inputs closer to unchanged"),
+         arg("--high-t", type=float, default=_D("high_t"), help="fraction of samples at the last timestep (pure-noise x_t): trains the restoration of the sampler's first step"),
          arg("--export", default=None, help="after training, export the EMA weights to this .pt file"), compute=True)
 def train_restore_cmd(ns):
     if ns.export: check_output(ns.export, "--export", overwrite=True, kind="file", exts={".pt"})
     if ns.init: check_input(ns.init, "--init", "file")
     cfg = TrainConfig(out=ns.out, preset=ns.preset, iters=ns.iters, batch=ns.batch, crop=ns.crop, lr=ns.lr,
                       max_minutes=ns.max_minutes, resume=ns.resume, overwrite=ns.overwrite, init=ns.init, data_root=ns.data_root, seed=ns.seed,
-                      ckpt_every=ns.ckpt_every, threads=ns.threads, device=ns.device, bf16=not ns.fp32, p_clean=ns.p_clean,
+                      ckpt_every=ns.ckpt_every, threads=ns.threads, device=ns.device, bf16=not ns.fp32, p_clean=ns.p_clean, high_t=ns.high_t,
                       pred_type=FORMULATIONS[ns.formulation].pred_type, anchor=FORMULATIONS[ns.formulation].anchor,
                       unet={} if ns.no_context else {"global_context": True},
                       weights=json.loads(ns.sources) if ns.sources else dict(DEFAULT_WEIGHTS))

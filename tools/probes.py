@@ -388,7 +388,7 @@ if __name__ == "__main__":
     p = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     p.add_argument("probe", choices=sorted(PROBES))
     p.add_argument("--root", default=None, help="data root (default: $TEXT_DIFUSE_DATA, else ../shared/data)")
-    p.add_argument("--steps", type=int, default=10)
+    p.add_argument("--steps", type=int, default=10, help="sampling steps (0: each restorer's own default, from its formulation)")
     p.add_argument("--threads", type=int, default=2)
     p.add_argument("--pair", default="00095D", help="remod-lr: MSRS test pair")
     p.add_argument("--prompt", default="people")

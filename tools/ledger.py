@@ -1,0 +1,79 @@
+#!/usr/bin/env python
+"""The training ledger: for every training log in results/training/ (a copy of a run's log.csv, with its run's settings
+in results/training/runs.json), the iterations, the CPU-hours (training seconds x threads) and the loss curve; probe
+points (results/probes/*.json written by tools/probes.py fidelity) are the validation curve. Writes
+results/training/ledger.md and one PNG per run.
+
+Usage:  .venv/bin/python tools/ledger.py [--runs results/training/runs.json]
+runs.json: {"<run>": {"log": "<file>.csv", "threads": 1, "init": "...", "formulation": "...", "note": "...",
+                      "validation": ["results/probes/<probe>.json", ...], "weights": "<path of the exported .pt>"}}
+"""
+from __future__ import annotations
+import argparse, csv, json
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+TRAIN = ROOT / "results" / "training"
+
+
+def read_log(path: Path) -> list[dict]:
+    with open(path, newline="") as f: return [{k: float(v) for k, v in r.items() if v not in ("", None)} for r in csv.DictReader(f)]
+
+
+def validation_points(files, weights: str) -> list[dict]:
+    "(iterations, identity PSNR, degraded PSNR) of `weights` in the given fidelity-probe files."
+    pts = []
+    for f in files:
+        d = json.loads((ROOT / f).read_text())
+        for r in d.get("overall", []):
+            if Path(str(r["weights"])).name == Path(weights).name or r["weights"] == weights:
+                pts.append(dict(iterations=r["iterations"], identity_psnr=r["identity_psnr"], degraded_psnr=r["degraded_psnr"],
+                                identity_vif=r["identity_vif"], file=f, steps=d.get("steps")))
+    return sorted(pts, key=lambda p: p["iterations"])
+
+
+def plot(name: str, rows: list[dict], val: list[dict], out: Path) -> None:
+    import matplotlib; matplotlib.use("Agg")
+    import matplotlib.pyplot as plt
+    fig, axes = plt.subplots(1, 2 if val else 1, figsize=(10 if val else 5.5, 3.4), squeeze=False)
+    ax = axes[0, 0]
+    ax.plot([r["step"] for r in rows], [r["loss"] for r in rows], lw=0.6, alpha=0.5, label="train loss (10-step windows)")
+    k = 20
+    sm = [sum(r["loss"] for r in rows[max(0, i - k):i + 1]) / len(rows[max(0, i - k):i + 1]) for i in range(len(rows))]
+    ax.plot([r["step"] for r in rows], sm, lw=1.5, label=f"moving mean ({k} rows)")
+    ax.set_xlabel("iteration"); ax.set_ylabel("loss"); ax.set_yscale("log"); ax.set_title(name); ax.legend(fontsize=7)
+    if val:
+        ax = axes[0, 1]
+        its = [p["iterations"] for p in val]
+        ax.plot(its, [p["identity_psnr"] for p in val], "o-", label="identity PSNR (clean in)")
+        ax.plot(its, [p["degraded_psnr"] for p in val], "s-", label="degraded PSNR (medium severity)")
+        ax.set_xlabel("iteration"); ax.set_ylabel("dB (train-split probe)"); ax.legend(fontsize=7); ax.set_title("validation")
+    fig.tight_layout(); fig.savefig(out, dpi=90); plt.close(fig)
+
+
+def main(argv=None) -> int:
+    a = argparse.ArgumentParser(description=__doc__.split("\n\n")[0]); a.add_argument("--runs", default=str(TRAIN / "runs.json"))
+    runs = json.loads(Path(a.parse_args(argv).runs).read_text())
+    lines = ["# Training ledger", "", "Made by `tools/ledger.py` from the logs in this folder and `runs.json`. CPU-hours = seconds spent in",
+             "training steps x torch threads (the machine has 2 cores; a 1-thread run shares them with other work).", "",
+             "| run | formulation | init | iterations (start -> end) | new iterations | CPU-hours | last loss (mean of 20 rows) | validation (identity / degraded PSNR, dB) | note |",
+             "|---|---|---|---|---|---|---|---|---|"]
+    for name, r in runs.items():
+        rows = read_log(TRAIN / r["log"])
+        if not rows: continue
+        start, end = int(r.get("start", rows[0]["step"] - 10)), int(rows[-1]["step"])
+        secs = rows[-1]["wall_s"] - r.get("start_wall_s", rows[0]["wall_s"] - rows[0]["sec_per_it"] * 10)
+        cpu_h = secs * r.get("threads", 1) / 3600
+        last = sum(x["loss"] for x in rows[-20:]) / len(rows[-20:])
+        val = validation_points(r.get("validation", []), r.get("weights", ""))
+        vtxt = "; ".join(f"{p['iterations']}: {p['identity_psnr']:.1f} / {p['degraded_psnr']:.1f}" for p in val) or "-"
+        plot(name, rows, val, TRAIN / f"{name}.png")
+        lines.append(f"| [{name}]({name}.png) | {r.get('formulation', '')} | {r.get('init', '')} | {start} -> {end} | {end - start} | "
+                     f"{cpu_h:.2f} | {last:.4f} | {vtxt} | {r.get('note', '')} |")
+    (TRAIN / "ledger.md").write_text("\n".join(lines) + "\n")
+    print(f"wrote {TRAIN / 'ledger.md'}")
+    return 0
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())
