@@ -14,7 +14,7 @@ from .core import Registry, torch_generator
 from .io import read_image, write_image, check_same_size
 from .unet import Features, image_tensor, from_model, pad_to_multiple, crop_to
 from .sampler import sample
-from .restore import Restorer, TiledDenoiser, CHROMA, apply_chroma
+from .restore import Restorer, TiledDenoiser, CHROMA, apply_chroma, check_min_size
 from .fcm import FusionControlModule, FUSION_RULES, anchor_combine
 from .guide import DetailGuidance, GUIDANCE, noise_sigma, cleanliness
 from .weights import WEIGHTS_DIR, atomic_save, write_manifest, load_checked, resolve, KINDS
@@ -101,7 +101,7 @@ class Fuser:
         for name, x in (("a", a), ("b", b)):
             if not (x.ndim == 2 or (x.ndim == 3 and x.shape[-1] == 3)):
                 raise ValueError(f"source {name} must be grey HxW or RGB HxWx3, got shape {x.shape}")
-        check_same_size(a, b, ("a", "b"))
+        check_same_size(a, b, ("a", "b")); check_min_size(a.shape[:2], "pair")
         if a.ndim == 3: from text_difuse.io import luma; a = luma(a.astype(np.float32) / (255.0 if a.dtype == np.uint8 else 1.0))
         dev = self.restorer.device
         ca, hw = pad_to_multiple(image_tensor(a, dev), self.restorer.multiple)

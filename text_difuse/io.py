@@ -4,6 +4,7 @@
 
 # %% ../nbs/01_io.ipynb 2
 from __future__ import annotations
+import warnings
 from pathlib import Path
 import numpy as np
 from PIL import Image, UnidentifiedImageError
@@ -32,6 +33,8 @@ def read_image(path, mode: str | None = None) -> np.ndarray:
         a = np.asarray(im, dtype=np.float32); a = a / max(float(a.max()), 1.0) if a.max() > 1 else a
         return np.repeat(a[..., None], 3, -1) if mode == "RGB" else a
     if im.mode == "P": im = im.convert("RGBA" if "transparency" in im.info else "RGB")
+    if im.mode in ("RGBA", "LA", "PA") and np.asarray(im.getchannel("A")).min() < 255:
+        warnings.warn(f"{path}: its alpha channel (transparency) is dropped; transparent pixels keep their colour values", stacklevel=2)
     if im.mode in ("1", "L", "LA"): im = im.convert("L")
     elif im.mode != "RGB": im = im.convert("RGB")
     if mode is not None and im.mode != mode: im = im.convert(mode)

@@ -9,15 +9,15 @@ from pathlib import Path
 import numpy as np
 from tqdm.auto import tqdm
 from .cli import command, arg, alias, check_input, check_output, check_range, check_tiling
-from .io import read_image, write_image
-from .restore import CHROMA
+from .io import read_image, write_image, luma
+from .restore import CHROMA, MAX_SIDE, check_min_size, check_max_size
 from .fcm import FUSION_RULES
 from .fuse import TASKS, Fuser
 from .locate import LOCATORS, prompt_mask
 from .remodulate import MODULATORS, remodulated_fusion
 
 # %% auto 0
-__all__ = ['fuse_one', 'fuse_cmd']
+__all__ = ['looks_swapped', 'fuse_one', 'fuse_cmd']
 
 # %% ../nbs/40_pipeline.ipynb
 def _outputs(out: Path, text: bool) -> dict:
@@ -33,9 +33,17 @@ def _write_atomic(path: Path, img) -> Path:
         if tmp.exists(): tmp.unlink()
     return path
 
+def looks_swapped(a: np.ndarray, b: np.ndarray) -> bool:
+    "True when `a` (infrared / MRI, grey by convention) carries colour and `b` (visible / CT-PET-SPECT, the colour source) does not."
+    colour = lambda x: x.ndim == 3 and float(np.abs(x - x.mean(-1, keepdims=True)).mean()) > 2 / 255
+    return colour(a) and not colour(b)
+
 def fuse_one(fu: Fuser, pa, pb, outs: dict, ns) -> None:
     "Fuse one pair (and re-modulate it for `ns.text`) into the files `outs`."
-    a, b = read_image(pa, "L"), read_image(pb)
+    a, b = read_image(pa), read_image(pb)
+    if looks_swapped(a, b): print(f"warning: {pa} is a colour image and {pb} is grey: are --a and --b swapped? (a = infrared / MRI, b = visible / CT / PET / SPECT)", file=sys.stderr)
+    check_min_size(a.shape[:2], "pair"); check_max_size(a.shape[:2], ns.max_side, ns.steps or fu.restorer.steps, 2)
+    if a.ndim == 3: a = luma(a)
     kw = dict(tile=ns.tile or None, overlap=ns.overlap)
     if not ns.text:
         _write_atomic(outs["fused"], fu.fuse(a, b, ns.steps, ns.seed, **kw)); return
@@ -59,6 +67,7 @@ def fuse_one(fu: Fuser, pa, pb, outs: dict, ns) -> None:
          arg("--overlap", type=int, default=64, help="pixels shared by neighbouring tiles (less than --tile)"),
          arg("--chroma", default=None, choices=list(CHROMA), help="colour policy; default: the task's (ivif matched, medical source)"),
          arg("--fidelity", type=float, default=0.0, help="source-detail guidance strength in [0, 1] (0: off): keep the detail of sources that are not noisy"),
+         arg("--max-side", type=int, default=MAX_SIDE, help="refuse larger inputs (the refusal says how long they would take)"),
          arg("--overwrite", action="store_true", help="replace existing outputs (folder mode: fuse again the pairs already fused)"), compute=True)
 def fuse_cmd(ns):
     if bool(ns.a) == bool(ns.a_dir) or bool(ns.a) != bool(ns.b) or bool(ns.a_dir) != bool(ns.b_dir):

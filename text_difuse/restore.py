@@ -18,9 +18,10 @@ from .sampler import sample, SAMPLERS
 from .weights import WEIGHTS_DIR, resolve, load_checked, sha256_file
 
 # %% auto 0
-__all__ = ['CHROMA', 'LUMA', 'MODALITY_LUMA', 'resolve_weights', 'load_weights', 'tile_starts', 'TiledDenoiser',
-           'chroma_diffused', 'chroma_source', 'chroma_matched', 'apply_chroma', 'LumaAnchor', 'luma_free',
-           'luma_anchored', 'luma_for', 'Restorer', 'restore_cmd']
+__all__ = ['MIN_SIDE', 'MAX_SIDE', 'SEC_PER_MPIX_CALL', 'CHROMA', 'LUMA', 'MODALITY_LUMA', 'resolve_weights', 'load_weights',
+           'check_min_size', 'size_estimate', 'check_max_size', 'tile_starts', 'TiledDenoiser', 'chroma_diffused',
+           'chroma_source', 'chroma_matched', 'apply_chroma', 'LumaAnchor', 'luma_free', 'luma_anchored', 'luma_for',
+           'Restorer', 'restore_cmd']
 
 # %% ../nbs/14_restore.ipynb
 def resolve_weights(name_or_path) -> Path:
@@ -37,6 +38,28 @@ def load_weights(path) -> tuple[dict, dict]:
     return load_checked(path, "restorer")
 
 # %% ../nbs/14_restore.ipynb
+MIN_SIDE = 16   # smaller images are refused: the network has too little context and the padding dominates (seen: NaN, flat or noise outputs)
+
+def check_min_size(hw, what: str = "image"):
+    "Refuse an image smaller than `MIN_SIDE` on a side, naming its size."
+    h, w = hw
+    if min(h, w) < MIN_SIDE:
+        raise ValueError(f"the {what} is {w}x{h} pixels; the diffusion model needs at least {MIN_SIDE}x{MIN_SIDE} (upscale or pad it)")
+
+MAX_SIDE = 2048           # larger inputs are refused unless --max-side allows them (time and memory grow with the pixels)
+SEC_PER_MPIX_CALL = 1.5   # measured: compact, one network call per megapixel on one CPU thread (results/fusion/cost.csv: 0.44 s at 480x640)
+
+def size_estimate(hw, steps: int, sources: int = 1) -> str:
+    "A rough time estimate of `steps` sampling steps over an (H, W) image with `sources` encoders, on one CPU thread."
+    mp = hw[0] * hw[1] / 1e6
+    return f"{hw[1]}x{hw[0]} ({mp:.1f} MP): about {mp * SEC_PER_MPIX_CALL * steps * sources / 60:.0f} min at {steps} steps on one CPU thread"
+
+def check_max_size(hw, max_side: int, steps: int, sources: int = 1):
+    "Refuse an image longer than `max_side` on a side, with the estimate and what to do."
+    if max(hw) > max_side:
+        raise ValueError(f"the input is {size_estimate(hw, steps, sources)}, beyond --max-side {max_side}: pass --max-side {max(hw)} to run it "
+                         f"anyway (tiles keep the memory bounded), or resize it")
+
 def tile_starts(n: int, tile: int, overlap: int) -> list[int]:
     "Evenly spaced starts of `tile`-long windows covering `n` pixels, neighbours sharing >= `overlap` (one window if `n <= tile`)."
     if tile < 1 or not 0 <= overlap < tile: raise ValueError(f"need tile >= 1 and 0 <= overlap < tile, got tile={tile}, overlap={overlap}")
@@ -192,6 +215,7 @@ class Restorer:
         img = np.asarray(img)
         if not (img.ndim == 2 or (img.ndim == 3 and img.shape[-1] == 3)) or min(img.shape[:2]) < 1:
             raise ValueError(f"expected a grey HxW or RGB HxWx3 image, got shape {img.shape}")
+        check_min_size(img.shape[:2])
         grey = img.ndim == 2
         cond, hw = pad_to_multiple(image_tensor(img, self.device), self.multiple)
         g = torch_generator(seed, self.device.type)
@@ -221,6 +245,7 @@ class Restorer:
          arg("--modality", default="auto", choices=["auto", *MODALITY_LUMA], help="what the image is; sets the default --luma for a network without the whole-image context (visible: free, infrared / medical: anchored; auto: grey images anchored, colour free)"),
          arg("--luma", default=None, choices=list(LUMA), help="brightness policy: free (the model's), anchored (the input's mean kept); default from the network / --modality"),
          arg("--fp32", action="store_true", help="run in fp32 instead of bf16 autocast"),
+         arg("--max-side", type=int, default=MAX_SIDE, help="refuse larger inputs (the refusal says how long they would take)"),
          arg("--overwrite", action="store_true", help="replace an existing output"), compute=True)
 def restore_cmd(ns):
     legacy_positional(ns, "output")
@@ -229,6 +254,7 @@ def restore_cmd(ns):
     check_range(ns.steps, "--steps", 1, 1000, integer=True); check_tiling(ns.tile, ns.overlap)
     r = Restorer.from_pretrained(ns.restorer, bf16=not ns.fp32)
     img = read_image(src)
+    check_min_size(img.shape[:2]); check_max_size(img.shape[:2], ns.max_side, ns.steps or r.steps)
     if ns.luma is None:
         if r.model.cfg.global_context and ns.modality == "auto":   # the network sees the whole image and sets its exposure
             ns.luma = "free"
