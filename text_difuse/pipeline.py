@@ -72,6 +72,8 @@ def fuse_one(fu: Fuser, pa, pb, outs: dict, ns) -> None:
 def fuse_cmd(ns):
     if bool(ns.a) == bool(ns.a_dir) or bool(ns.a) != bool(ns.b) or bool(ns.a_dir) != bool(ns.b_dir):
         raise ValueError("give either --a and --b (one pair) or --a-dir and --b-dir (folders)")
+    if ns.fcm not in ("pretrained", *FUSION_RULES) and not Path(ns.fcm).suffix:
+        raise ValueError(f"--fcm {ns.fcm!r}: neither an FCM weights file (.pt) nor one of pretrained, {', '.join(FUSION_RULES)}")
     check_range(ns.steps, "--steps", 1, 1000, integer=True); check_range(ns.fidelity, "--fidelity", 0.0, 1.0); check_tiling(ns.tile, ns.overlap)
     out = Path(ns.out)
     if ns.a_dir:

@@ -178,6 +178,8 @@ class TrainConfig:
 
     def __post_init__(self):
         self.spec   # validates schedule, T, pred_type and anchor
+        for k in ("iters", "batch", "crop", "ckpt_every", "log_every"):
+            if int(getattr(self, k)) < (0 if k == "iters" else 1): raise ValueError(f"--{k.replace('_', '-')} must be >= {0 if k == 'iters' else 1}, got {getattr(self, k)}")
         if not 0.0 <= self.high_t <= 1.0: raise ValueError(f"high_t is a fraction of samples, in [0, 1]; got {self.high_t}")
         if not 0.0 <= self.p_clean <= 1.0: raise ValueError(f"p_clean is the fraction of identity (clean -> clean) samples, in [0, 1]; got {self.p_clean}")
 
@@ -226,6 +228,7 @@ def train_restore(cfg: TrainConfig, pool: list[PoolImage] | None = None) -> dict
     check_run_folder(out, cfg.resume, cfg.overwrite)
     device = pick_device(cfg.device)
     ucfg = get_config(cfg.preset, **cfg.unet)
+    if cfg.crop % ucfg.multiple: raise ValueError(f"--crop must be a multiple of the {cfg.preset} network's {ucfg.multiple} pixels, got {cfg.crop}")
     model = build_unet(ucfg, seed=cfg.seed).to(device)
     fmt = torch.channels_last if cfg.channels_last else torch.contiguous_format
     model = model.to(memory_format=fmt)

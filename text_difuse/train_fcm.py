@@ -114,6 +114,10 @@ class FCMTrainConfig:
     threads: int | None = None
     progress: bool = True
 
+    def __post_init__(self):
+        for k in ("iters", "batch", "crop", "ckpt_every", "log_every"):
+            if int(getattr(self, k)) < (0 if k == "iters" else 1): raise ValueError(f"--{k.replace('_', '-')} must be >= {0 if k == 'iters' else 1}, got {getattr(self, k)}")
+
 FCM_LOG = ["step", "loss", "int", "grad", "color", "lr", "sec_per_it", "wall_s"]
 
 def train_fcm(cfg: FCMTrainConfig, pool: dict | None = None, restorer: Restorer | None = None) -> dict:
