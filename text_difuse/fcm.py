@@ -11,7 +11,7 @@ from .core import Registry
 from .unet import Features
 
 # %% auto 0
-__all__ = ['ANCHOR_SHARPNESS', 'FUSION_RULES', 'LevelFuse', 'max_rule_weight', 'anchor_combine', 'AnchorHead',
+__all__ = ['ANCHOR_SHARPNESS', 'TASKS', 'FUSION_RULES', 'LevelFuse', 'max_rule_weight', 'anchor_combine', 'AnchorHead',
            'FusionControlModule', 'feature_mean', 'feature_max']
 
 # %% ../nbs/20_fcm.ipynb
@@ -60,6 +60,11 @@ class AnchorHead(nn.Module):
     def forward(self, ca, cb, sa, sb) -> torch.Tensor:
         corr = F.pixel_shuffle(self.net(torch.cat([sa, sb], 1)).float(), self.patch)
         return torch.sigmoid(self.sharpness * (ca[:, :1].float() - cb[:, :1].float()) + corr)
+
+# %% ../nbs/20_fcm.ipynb
+TASKS = Registry("fusion task")
+TASKS.register("ivif", a="infrared", b="visible", datasets=("msrs", "roadscene"), chroma="matched")("ivif")
+TASKS.register("medical", a="MRI", b="CT/PET/SPECT", datasets=("harvard",), chroma="source")("medical")
 
 # %% ../nbs/20_fcm.ipynb
 FUSION_RULES = Registry("feature fusion rule")

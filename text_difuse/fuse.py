@@ -12,26 +12,15 @@ import torch
 from torch import nn
 from .core import Registry, torch_generator
 from .io import read_image, write_image, check_same_size
-from .unet import Features, image_tensor, from_model, pad_to_multiple, crop_to
+from .unet import Features, image_tensor, from_model, pad_to_multiple, crop_to, split_features
 from .sampler import sample
 from .restore import Restorer, TiledDenoiser, CHROMA, apply_chroma, check_min_size
-from .fcm import FusionControlModule, FUSION_RULES, anchor_combine
+from .fcm import TASKS, FusionControlModule, FUSION_RULES, anchor_combine
 from .guide import DetailGuidance, GUIDANCE, noise_sigma, cleanliness
 from .weights import WEIGHTS_DIR, atomic_save, write_manifest, load_checked, resolve, KINDS
 
 # %% auto 0
-__all__ = ['TASKS', 'FCM_FORMAT', 'split_features', 'fused_denoiser', 'Fuser', 'save_fcm', 'load_fcm']
-
-# %% ../nbs/21_fuse.ipynb
-TASKS = Registry("fusion task")
-TASKS.register("ivif", a="infrared", b="visible", datasets=("msrs", "roadscene"), chroma="matched")("ivif")
-TASKS.register("medical", a="MRI", b="CT/PET/SPECT", datasets=("harvard",), chroma="source")("medical")
-
-def split_features(f: Features, n: int = 2) -> list[Features]:
-    "Split a batched `Features` (sources stacked on the batch axis) into `n` per-source `Features`."
-    ch = lambda x: x.chunk(n, 0)
-    sk = [ch(s) for s in f.skips]; hs = ch(f.h); es = ch(f.emb)
-    return [Features([s[i] for s in sk], hs[i], es[i]) for i in range(n)]
+__all__ = ['FCM_FORMAT', 'fused_denoiser', 'Fuser', 'save_fcm', 'load_fcm']
 
 # %% ../nbs/21_fuse.ipynb
 def fused_denoiser(restorer: Restorer, fcm: nn.Module, cond_a: torch.Tensor, cond_b: torch.Tensor,

@@ -11,8 +11,8 @@ from tqdm.auto import tqdm
 from .cli import command, arg, alias, check_input, check_output, check_range, check_tiling
 from .io import read_image, write_image, luma
 from .restore import CHROMA, MAX_SIDE, check_min_size, check_max_size
-from .fcm import FUSION_RULES
-from .fuse import TASKS, Fuser
+from .fcm import TASKS, FUSION_RULES
+from .fuse import Fuser
 from .locate import LOCATORS, prompt_mask
 from .remodulate import MODULATORS, remodulated_fusion
 

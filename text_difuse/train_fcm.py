@@ -19,7 +19,9 @@ from .schedule import respace
 from .restore import Restorer
 from .weights import WEIGHTS_DIR, atomic_save
 from .fcm import FusionControlModule, anchor_combine
-from .fuse import TASKS, split_features, save_fcm, load_fcm
+from .unet import split_features
+from .fcm import TASKS
+from .fuse import save_fcm, load_fcm
 from .trainer import step_rng, step_generator, warmup_lr, ema_update, ema_decay_at, hardware, optimizer_step, fit, FitState
 from .train import _u8, check_run_folder
 from .losses import sobel_mag, fusion_loss

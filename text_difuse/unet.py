@@ -17,7 +17,7 @@ from .io import rgb_to_ycbcr, ycbcr_to_rgb
 # %% auto 0
 __all__ = ['PRESETS', 'CONTEXT_QUANTILES', 'UNetConfig', 'get_config', 'pad_to_multiple', 'crop_to', 'to_model', 'from_model',
            'image_tensor', 'timestep_embedding', 'ResBlock', 'Attention', 'Down', 'Up', 'Seq', 'Features', 'fmap',
-           'map2', 'cond_stats', 'Encoder', 'Decoder', 'CondUNet', 'build_unet', 'n_params']
+           'map2', 'split_features', 'cond_stats', 'Encoder', 'Decoder', 'CondUNet', 'build_unet', 'n_params']
 
 # %% ../nbs/11_unet.ipynb
 @dataclass(frozen=True)
@@ -179,6 +179,12 @@ def map2(fn: Callable, fa: Features, fb: Features) -> Features:
     "Combine two `Features` leaf by leaf with `fn(a, b)` (e.g. a fusion control module, or a weighted mean)."
     if len(fa.skips) != len(fb.skips): raise ValueError(f"features differ in depth: {len(fa.skips)} vs {len(fb.skips)} skips")
     return Features([fn(a, b) for a, b in zip(fa.skips, fb.skips)], fn(fa.h, fb.h), fn(fa.emb, fb.emb))
+
+def split_features(f: Features, n: int = 2) -> list[Features]:
+    "Split a batched `Features` (sources stacked on the batch axis) into `n` per-source `Features`."
+    ch = lambda x: x.chunk(n, 0)
+    sk = [ch(s) for s in f.skips]; hs = ch(f.h); es = ch(f.emb)
+    return [Features([s[i] for s in sk], hs[i], es[i]) for i in range(n)]
 
 # %% ../nbs/11_unet.ipynb
 CONTEXT_QUANTILES = (0.01, 0.1, 0.5, 0.9, 0.99)
