@@ -61,3 +61,10 @@ def test_the_direction_test_can_fail(tmp_path):
     "An upward import is found, lazy ones included."
     p = tmp_path / "m.py"; p.write_text("def f():\n    from .fuse import Fuser\n    import text_difuse.train\n")
     assert imports_of(p) == {"fuse", "train"}
+
+
+def test_results_name_no_machine_folders():
+    "Committed results use repository-relative paths (tools/relpaths.py --check; new runs write them so by themselves)."
+    import subprocess, sys
+    r = subprocess.run([sys.executable, str(PKG.parent / "tools" / "relpaths.py"), "--check"], capture_output=True, text=True)
+    assert r.returncode == 0, r.stdout + r.stderr
