@@ -58,7 +58,9 @@ class AnchorHead(nn.Module):
         self.net = nn.Sequential(nn.Conv2d(2 * ch, ch, 3, padding=1), nn.SiLU(), nn.Conv2d(ch, patch ** 2, 3, padding=1))
         nn.init.zeros_(self.net[-1].weight); nn.init.zeros_(self.net[-1].bias)
     def forward(self, ca, cb, sa, sb) -> torch.Tensor:
-        corr = F.pixel_shuffle(self.net(torch.cat([sa, sb], 1)).float(), self.patch)
+        x = torch.cat([sa, sb], 1)
+        if not torch.is_autocast_enabled(x.device.type): x = x.to(self.net[0].weight.dtype)   # bf16 encoder features outside autocast
+        corr = F.pixel_shuffle(self.net(x).float(), self.patch)
         return torch.sigmoid(self.sharpness * (ca[:, :1].float() - cb[:, :1].float()) + corr)
 
 # %% ../nbs/20_fcm.ipynb
