@@ -46,7 +46,7 @@ def fuse_one(fu: Fuser, pa, pb, outs: dict, ns) -> None:
     if a.ndim == 3: a = luma(a)
     kw = dict(tile=ns.tile or None, overlap=ns.overlap)
     if not ns.text:
-        _write_atomic(outs["fused"], fu.fuse(a, b, ns.steps, ns.seed, **kw)); return
+        _write_atomic(outs["fused"], fu.fuse(a, b, ns.steps, ns.seed, progress=not ns.a_dir, **kw)); return   # a bar over the steps of one pair
     mask = prompt_mask(a, b, ns.text, locator=ns.locator)
     res = remodulated_fusion(fu, a, b, mask, ns.steps, ns.seed, method=ns.modulation, **kw)
     for k, key in (("base", "base"), ("mask", "mask"), ("fused", "modulated")): _write_atomic(outs[k], res[key])
