@@ -15,7 +15,7 @@ from .io import read_image, write_image
 from .schedule import Schedule, get_schedule, PRED_TYPES, DiffusionSpec, SCHEDULES, sampling_of
 from .unet import CondUNet, UNetConfig, image_tensor, from_model, pad_to_multiple, crop_to, cond_stats
 from .sampler import sample, SAMPLERS
-from .weights import WEIGHTS_DIR, resolve, load_checked, sha256_file
+from .weights import WEIGHTS_DIR, resolve, load_checked, sha256_file, names_of
 
 # %% auto 0
 __all__ = ['MIN_SIDE', 'MAX_SIDE', 'SEC_PER_MPIX_CALL', 'CHROMA', 'LUMA', 'MODALITY_LUMA', 'resolve_weights', 'load_weights',
@@ -237,7 +237,7 @@ class Restorer:
          arg("-o", "--out", default=None, help="restored image (.png, .jpg, .tif, ...)"),
          arg("--steps", type=int, default=None, help="sampling steps (respaced from the training schedule; default: the formulation's, anchored 10, paper 25)"),
          arg("--seed", type=int, default=0), arg("--method", default=None, choices=list(SAMPLERS), help="sampler (default: the formulation's, anchored ddim, paper mean)"),
-         arg("--restorer", default="compact", help="a registered name (compact) or a weights .pt file with its .json manifest"),
+         arg("--restorer", default="compact", help=f"a registered name ({', '.join(names_of('restorer'))}) or a weights .pt file with its .json manifest"),
          alias("--weights", "--restorer"),
          arg("--tile", type=int, default=256, help="denoise in overlapping tiles of this size (0: the whole image at once)"),
          arg("--overlap", type=int, default=64, help="pixels shared by neighbouring tiles (less than --tile)"),

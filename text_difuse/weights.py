@@ -81,7 +81,7 @@ def verify(path, fmt: str | None = None, required=(), what: str = "weights") -> 
 
 # %% ../nbs/09_weights.ipynb
 ARTIFACTS = Registry("shipped artifact")
-for _kind, _name, _file in [("restorer", "compact", "restore_compact.pt"), ("fcm", "ivif", "fcm_ivif.pt"), ("fcm", "medical", "fcm_medical.pt"),
+for _kind, _name, _file in [("restorer", "compact", "restore_compact.pt"), ("restorer", "anchored", "restore_anchored.pt"), ("fcm", "ivif", "fcm_ivif.pt"), ("fcm", "medical", "fcm_medical.pt"),
                             ("fcm", "ivif_nograd", "fcm_ivif_nograd.pt"), ("detector", "msrs", "detector_msrs.pt")]:
     ARTIFACTS.register(f"{_kind}:{_name}", kind=_kind)(WEIGHTS_DIR / _file)
 

@@ -20,19 +20,21 @@ def read_log(path: Path) -> list[dict]:
     with open(path, newline="") as f: return [{k: float(v) for k, v in r.items() if v not in ("", None)} for r in csv.DictReader(f)]
 
 
-def validation_points(files, weights: str) -> list[dict]:
-    "(iterations, identity PSNR, degraded PSNR) of `weights` in the given fidelity-probe files."
+def validation_points(files, weights) -> list[dict]:
+    "(iterations, identity PSNR, degraded PSNR) of `weights` (a file name or a list of them) in the given fidelity-probe files."
+    names = {Path(w).name for w in ([weights] if isinstance(weights, str) else weights)}
     pts = []
     for f in files:
+        if not (ROOT / f).exists(): continue
         d = json.loads((ROOT / f).read_text())
         for r in d.get("overall", []):
-            if Path(str(r["weights"])).name == Path(weights).name or r["weights"] == weights:
+            if Path(str(r["weights"])).name in names:
                 pts.append(dict(iterations=r["iterations"], identity_psnr=r["identity_psnr"], degraded_psnr=r["degraded_psnr"],
                                 identity_vif=r["identity_vif"], file=f, steps=d.get("steps")))
     return sorted(pts, key=lambda p: p["iterations"])
 
 
-def plot(name: str, rows: list[dict], val: list[dict], out: Path) -> None:
+def plot(name: str, rows: list[dict], val: list[dict], out: Path, phases=()) -> None:
     import matplotlib; matplotlib.use("Agg")
     import matplotlib.pyplot as plt
     fig, axes = plt.subplots(1, 2 if val else 1, figsize=(10 if val else 5.5, 3.4), squeeze=False)
@@ -41,7 +43,8 @@ def plot(name: str, rows: list[dict], val: list[dict], out: Path) -> None:
     k = 20
     sm = [sum(r["loss"] for r in rows[max(0, i - k):i + 1]) / len(rows[max(0, i - k):i + 1]) for i in range(len(rows))]
     ax.plot([r["step"] for r in rows], sm, lw=1.5, label=f"moving mean ({k} rows)")
-    ax.set_xlabel("iteration"); ax.set_ylabel("loss"); ax.set_yscale("log"); ax.set_title(name); ax.legend(fontsize=7)
+    for x in phases: ax.axvline(x, color="grey", ls=":", lw=1)
+    ax.set_xlabel("iteration"); ax.set_ylabel("loss"); ax.set_yscale("log"); ax.set_title(name + (" (dotted: settings changed)" if phases else "")); ax.legend(fontsize=7)
     if val:
         ax = axes[0, 1]
         its = [p["iterations"] for p in val]
@@ -49,6 +52,24 @@ def plot(name: str, rows: list[dict], val: list[dict], out: Path) -> None:
         ax.plot(its, [p["degraded_psnr"] for p in val], "s-", label="degraded PSNR (medium severity)")
         ax.set_xlabel("iteration"); ax.set_ylabel("dB (train-split probe)"); ax.legend(fontsize=7); ax.set_title("validation")
     fig.tight_layout(); fig.savefig(out, dpi=90); plt.close(fig)
+
+
+def steps_curve(files) -> list[dict]:
+    "Identity / degraded quality against the number of sampling steps, from `tools/probes.py fidelity --steps N` files; plotted to steps_anchored.png."
+    pts = []
+    for f in files:
+        d = json.loads(f.read_text()); o = d["overall"][0]
+        pts.append(dict(steps=int(d["steps"]), identity_psnr=o["identity_psnr"], identity_vif=o["identity_vif"], degraded_psnr=o["degraded_psnr"]))
+    pts.sort(key=lambda p: p["steps"])
+    if pts:
+        import matplotlib; matplotlib.use("Agg")
+        import matplotlib.pyplot as plt
+        fig, ax = plt.subplots(figsize=(5, 3.2))
+        ax.plot([p["steps"] for p in pts], [p["identity_psnr"] for p in pts], "o-", label="identity PSNR (clean in)")
+        ax.plot([p["steps"] for p in pts], [p["degraded_psnr"] for p in pts], "s-", label="degraded PSNR")
+        ax.set_xscale("log"); ax.set_xlabel("sampling steps (DDIM)"); ax.set_ylabel("dB (train-split probe)"); ax.legend(fontsize=7)
+        fig.tight_layout(); fig.savefig(TRAIN / "steps_anchored.png", dpi=90); plt.close(fig)
+    return pts
 
 
 def main(argv=None) -> int:
@@ -67,9 +88,15 @@ def main(argv=None) -> int:
         last = sum(x["loss"] for x in rows[-20:]) / len(rows[-20:])
         val = validation_points(r.get("validation", []), r.get("weights", ""))
         vtxt = "; ".join(f"{p['iterations']}: {p['identity_psnr']:.1f} / {p['degraded_psnr']:.1f}" for p in val) or "-"
-        plot(name, rows, val, TRAIN / f"{name}.png")
+        plot(name, rows, val, TRAIN / f"{name}.png", r.get("phases", ()))
         lines.append(f"| [{name}]({name}.png) | {r.get('formulation', '')} | {r.get('init', '')} | {start} -> {end} | {end - start} | "
                      f"{cpu_h:.2f} | {last:.4f} | {vtxt} | {r.get('note', '')} |")
+    curve = steps_curve(sorted((ROOT / "results" / "probes").glob("fidelity-train-anchored-final-steps*.json")))
+    if curve:
+        lines += ["", "## Steps against quality (anchored restorer, train split)", "",
+                  "| steps | identity PSNR | identity VIF | degraded PSNR |", "|---|---|---|---|"]
+        lines += [f"| {c['steps']} | {c['identity_psnr']:.2f} | {c['identity_vif']:.3f} | {c['degraded_psnr']:.2f} |" for c in curve]
+        lines += ["", "![steps](steps_anchored.png)"]
     (TRAIN / "ledger.md").write_text("\n".join(lines) + "\n")
     print(f"wrote {TRAIN / 'ledger.md'}")
     return 0
