@@ -1,4 +1,4 @@
-"""Golden outputs of the shipped weights: the restorer and both FCMs on a small fixed input (fp32, fixed seeds), so a
+"""Golden outputs of the shipped weights: the restorer, the anchored candidate and both FCMs on a small fixed input (fp32, fixed seeds), so a
 silent change of weights, sampling or pre/post-processing fails CI. Tolerance: 2e-4 on [0, 1] image statistics and
 pixels (fp32 on CPU; what differs between oneDNN builds is ~1e-6). After an intentional change (new weights, new
 default sampler), regenerate with `.venv/bin/python tests/test_golden.py --update` and say why in the commit."""
@@ -31,6 +31,9 @@ def outputs() -> dict:
     r = Restorer.from_pretrained("compact", device="cpu", bf16=False)
     out = {"restorer": r.manifest["sha256"], "restore_visible": _summary(r.restore(vis, seed=0, tile=None)),
            "restore_infrared": _summary(r.restore(ir, seed=0, tile=None, luma="anchored"))}
+    ra = Restorer.from_pretrained("anchored", device="cpu", bf16=False)   # the candidate (its default: 2 DDIM steps)
+    out["restorer_anchored"] = ra.manifest["sha256"]
+    out["restore_anchored_visible"] = _summary(ra.restore(vis, seed=0, tile=None))
     for task in ("ivif", "medical"):
         fu = Fuser.from_pretrained(task, restorer=r)
         out[f"fuse_{task}"] = _summary(fu.fuse(ir, vis, seed=0, tile=None))

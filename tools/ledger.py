@@ -91,7 +91,7 @@ def main(argv=None) -> int:
         plot(name, rows, val, TRAIN / f"{name}.png", r.get("phases", ()))
         lines.append(f"| [{name}]({name}.png) | {r.get('formulation', '')} | {r.get('init', '')} | {start} -> {end} | {end - start} | "
                      f"{cpu_h:.2f} | {last:.4f} | {vtxt} | {r.get('note', '')} |")
-    curve = steps_curve(sorted((ROOT / "results" / "probes").glob("fidelity-train-anchored-final-steps*.json")))
+    curve = steps_curve(sorted(f for f in (ROOT / "results" / "probes").glob("fidelity-train-anchored-final-steps*.json") if not f.name.endswith(".params.json")))
     if curve:
         lines += ["", "## Steps against quality (anchored restorer, train split)", "",
                   "| steps | identity PSNR | identity VIF | degraded PSNR |", "|---|---|---|---|"]
