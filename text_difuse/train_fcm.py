@@ -103,6 +103,8 @@ class FCMTrainConfig:
     grad_clip: float = 1.0
     w_grad: float = 1.0
     w_color: float = 1.0
+    p_clean: float = 0.2              # share of each side left clean (both clean: p_clean**2 of the pairs)
+    w_anchor: float = 1.0             # anchored restorers: L1 of the fused residual on pairs whose sources are both clean
     steps: int | None = None          # sampling steps whose timesteps are trained (default: the restorer's)
     weights: dict | None = None
     data_root: str | None = None
@@ -120,7 +122,7 @@ class FCMTrainConfig:
         for k in ("iters", "batch", "crop", "ckpt_every", "log_every"):
             if int(getattr(self, k)) < (0 if k == "iters" else 1): raise ValueError(f"--{k.replace('_', '-')} must be >= {0 if k == 'iters' else 1}, got {getattr(self, k)}")
 
-FCM_LOG = ["step", "loss", "int", "grad", "color", "lr", "sec_per_it", "wall_s"]
+FCM_LOG = ["step", "loss", "int", "grad", "color", "anchor", "lr", "sec_per_it", "wall_s"]
 
 def train_fcm(cfg: FCMTrainConfig, pool: dict | None = None, restorer: Restorer | None = None) -> dict:
     "Train (or resume) the FCM of `cfg.task` against the frozen restorer; returns a summary dict."
@@ -152,7 +154,7 @@ def train_fcm(cfg: FCMTrainConfig, pool: dict | None = None, restorer: Restorer 
     if pool is None:
         weights = cfg.weights or TASK_SOURCES[cfg.task]
         pool = {k: PAIR_SOURCES[k](cfg.data_root) for k, w in weights.items() if w > 0}
-    sampler = FusionPairSampler(pool, cfg.crop, cfg.batch, cfg.weights or TASK_SOURCES.get(cfg.task), cfg.seed)
+    sampler = FusionPairSampler(pool, cfg.crop, cfg.batch, cfg.weights or TASK_SOURCES.get(cfg.task), cfg.seed, cfg.p_clean)
     sched = r.schedule
     visited = torch.from_numpy(respace(sched, cfg.steps or r.steps).timesteps)
     lr_at = lambda k: warmup_lr(cfg.lr, cfg.warmup, k)
@@ -175,9 +177,14 @@ def train_fcm(cfg: FCMTrainConfig, pool: dict | None = None, restorer: Restorer 
                                                   torch.cat([da, db]).contiguous(memory_format=r.fmt), torch.cat([t, t])))
         fcm.train()
         with ac(): pred = model.decoder(fcm(fa, fb)).float()
-        if r.anchor == "cond": pred = pred + anchor_combine(da, db, fcm.anchor_weight(da, db, fa, fb))   # the residual's anchor
+        l_anchor = pred.new_zeros(())
+        if r.anchor == "cond":   # the residual's anchor; a pair whose sources are both clean should fuse to it (residual 0)
+            clean = ((da == ca).flatten(1).all(1) & (db == cb).flatten(1).all(1)).float()
+            l_anchor = (pred.abs().mean((1, 2, 3)) * clean).sum() / clean.sum().clamp(min=1)
+            pred = pred + anchor_combine(da, db, fcm.anchor_weight(da, db, fa, fb))
         x0 = sched.pred_x0(x_t, t, pred, r.pred_type).clamp(-1, 1)
         loss, parts = fusion_loss(x0, ca, cb, cfg.w_grad, cfg.w_color)
+        loss = loss + cfg.w_anchor * l_anchor; parts["anchor"] = l_anchor.item()
         optimizer_step(loss, fcm.parameters(), opt, lr_at(step), cfg.grad_clip)
         ema_update(ema, fcm, ema_decay_at(cfg.ema_decay, step))
         return dict(loss=loss.item(), **parts)
@@ -199,6 +206,7 @@ _D = lambda f: FCMTrainConfig.__dataclass_fields__[f].default   # one source of 
          arg("--data-root", default=None), arg("--seed", type=int, default=_D("seed")),
          arg("--w-grad", type=float, default=_D("w_grad"), help="weight of the gradient loss (0: the no-gradient-loss ablation)"),
          arg("--w-color", type=float, default=_D("w_color"), help="weight of the chroma loss"),
+         arg("--w-anchor", type=float, default=_D("w_anchor"), help="anchored restorers: weight of the residual on clean pairs (a clean pair fuses to its anchor)"),
          arg("--steps", type=int, default=None, help="the sampling steps whose timesteps are trained (default: the restorer's)"),
          arg("--init", default=None, help="start from these FCM weights (e.g. the shipped fcm_<task>.pt) instead of a fresh FCM; ignored when resuming"),
          arg("--export", nargs="?", const="shipped", default=None, metavar="PATH",
@@ -208,7 +216,7 @@ def train_fcm_cmd(ns):
     dest = None if not ns.export else WEIGHTS_DIR / f"fcm_{ns.task}.pt" if ns.export == "shipped" else check_output(ns.export, "--export", overwrite=True, kind="file", exts={".pt"})
     cfg = FCMTrainConfig(task=ns.task, out=ns.out or f"checkpoints/fcm_{ns.task}", restorer=ns.restorer, iters=ns.iters, batch=ns.batch,
                          crop=ns.crop, lr=ns.lr, max_minutes=ns.max_minutes, resume=ns.resume, overwrite=ns.overwrite, data_root=ns.data_root,
-                         seed=ns.seed, threads=ns.threads, w_grad=ns.w_grad, w_color=ns.w_color, init=ns.init, steps=ns.steps)
+                         seed=ns.seed, threads=ns.threads, w_grad=ns.w_grad, w_color=ns.w_color, w_anchor=ns.w_anchor, init=ns.init, steps=ns.steps)
     r = train_fcm(cfg)
     print(f"stopped ({r['stopped']}) at step {r['step']}, loss {r['loss']:.5f}; checkpoint {r['checkpoint']}")
     if dest:
