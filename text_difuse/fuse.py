@@ -4,20 +4,19 @@
 
 # %% ../nbs/21_fuse.ipynb 2
 from __future__ import annotations
-import json
 from pathlib import Path
 from typing import Callable, Sequence
 import numpy as np
 import torch
 from torch import nn
 from .core import Registry, torch_generator
-from .io import read_image, write_image, check_same_size
+from .io import check_same_size
 from .unet import Features, image_tensor, from_model, pad_to_multiple, crop_to, split_features
 from .sampler import sample
 from .restore import Restorer, TiledDenoiser, CHROMA, apply_chroma, check_min_size
 from .fcm import TASKS, FusionControlModule, FUSION_RULES, anchor_combine
 from .guide import DetailGuidance, GUIDANCE, noise_sigma, cleanliness
-from .weights import WEIGHTS_DIR, atomic_save, write_manifest, load_checked, resolve, KINDS
+from .weights import atomic_save, write_manifest, load_checked, resolve, KINDS
 
 # %% auto 0
 __all__ = ['FCM_FORMAT', 'fused_denoiser', 'Fuser', 'save_fcm', 'load_fcm']

@@ -4,7 +4,7 @@
 
 # %% ../nbs/14_restore.ipynb 2
 from __future__ import annotations
-import argparse, json, math, time
+import argparse, math, time
 from pathlib import Path
 from typing import Callable, Sequence
 import numpy as np
@@ -12,10 +12,10 @@ import torch
 from .core import Registry, pick_device, torch_generator
 from .cli import command, arg, alias, check_input, check_output, check_range, check_tiling, legacy_positional
 from .io import read_image, write_image
-from .schedule import Schedule, get_schedule, PRED_TYPES, DiffusionSpec, SCHEDULES, sampling_of
+from .schedule import Schedule, DiffusionSpec, sampling_of
 from .unet import CondUNet, UNetConfig, image_tensor, from_model, pad_to_multiple, crop_to, cond_stats
 from .sampler import sample, SAMPLERS
-from .weights import WEIGHTS_DIR, resolve, load_checked, sha256_file, names_of
+from .weights import resolve, load_checked, names_of
 
 # %% auto 0
 __all__ = ['MIN_SIDE', 'MAX_SIDE', 'SEC_PER_MPIX_CALL', 'CHROMA', 'LUMA', 'MODALITY_LUMA', 'resolve_weights', 'load_weights',
@@ -161,15 +161,14 @@ class Restorer:
     "A trained degradation-removal diffusion model ready to restore images."
     def __init__(self, model: CondUNet, schedule: Schedule, pred_type: str = "v", manifest: dict | None = None,
                  device=None, bf16: bool = True, source: str = "", anchor: str = "none"):
-        DiffusionSpec(pred_type=pred_type, anchor=anchor)   # validates the parametrisation and the anchor
+        spec = DiffusionSpec(pred_type=pred_type, anchor=anchor)   # validates the parametrisation and the anchor
         self.device = pick_device(device) if not isinstance(device, torch.device) else device
         # channels-last convolutions are ~2x faster on CPU (oneDNN) and no less exact
         self.fmt = torch.channels_last if self.device.type == "cpu" else torch.contiguous_format
         self.model = model.to(self.device, memory_format=self.fmt).eval().requires_grad_(False)
         self.schedule, self.pred_type, self.manifest, self.bf16, self.source = schedule, pred_type, manifest or {}, bf16, source
         self.anchor = anchor
-        self.method, self.steps = sampling_of(DiffusionSpec(schedule.name if schedule.name in SCHEDULES else "cosine",
-                                                            schedule.num_train_timesteps, pred_type, anchor))   # the formulation's defaults
+        self.method, self.steps = sampling_of(spec)   # the formulation's defaults
 
     @classmethod
     def from_pretrained(cls, name_or_path="compact", device=None, bf16: bool = True) -> "Restorer":

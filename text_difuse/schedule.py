@@ -199,7 +199,8 @@ FORMULATIONS.register("anchored", doc="input-anchored: the network predicts the 
                       sampler="ddim", steps=2)(DiffusionSpec(pred_type="x0", anchor="cond"))   # steps from the steps curve in results/training/ledger.md
 
 def sampling_of(spec: DiffusionSpec) -> tuple[str, int]:
-    "The default `(sampler, steps)` of the registered formulation `spec` is (the paper's for an unregistered one)."
+    "The default `(sampler, steps)` of the registered formulation with `spec`'s parametrisation and anchor (the paper's for an unregistered one)."
     for name in FORMULATIONS:
-        if FORMULATIONS[name] == spec: m = FORMULATIONS.meta(name); return m["sampler"], m["steps"]
+        f = FORMULATIONS[name]
+        if (f.pred_type, f.anchor) == (spec.pred_type, spec.anchor): m = FORMULATIONS.meta(name); return m["sampler"], m["steps"]
     return "mean", 25
