@@ -13,7 +13,7 @@ from .core import Registry, pick_device, torch_generator
 from .cli import command, arg, alias, check_input, check_output, check_range, check_tiling, legacy_positional
 from .io import read_image, write_image
 from .schedule import Schedule, DiffusionSpec, sampling_of
-from .unet import CondUNet, UNetConfig, image_tensor, from_model, pad_to_multiple, crop_to, cond_stats
+from .unet import CondUNet, UNetConfig, image_tensor, from_model, pad_to_multiple, crop_to, cond_stats, tone_thumb
 from .sampler import sample, SAMPLERS
 from .weights import resolve, load_checked, names_of
 
@@ -188,6 +188,11 @@ class Restorer:
         "The whole-image statistics every tile of `cond` is given (None for a network without the context branch: each tile sees its own)."
         return cond_stats(cond) if self.model.cfg.global_context else None
 
+    def prepare(self, cond: torch.Tensor) -> torch.Tensor:
+        "The condition the network works from: the whole image `cond` through the tone head (`cond` itself without one); apply once per image, before tiling."
+        if self.model.tone is None: return cond
+        with torch.no_grad(): return self.model.prepare(cond.float(), tone_thumb(cond), cond_stats(cond))
+
     def denoiser(self, cond: torch.Tensor, stats: torch.Tensor | None = None) -> Callable:
         "`model_fn(x_t, t)` for `sampler.sample`, conditioned on `cond` (B, 3, H, W) in the network's space (and its image's `stats`); an anchored network's residual is added to `cond`."
         model, dev, fmt = self.model, self.device, self.fmt
@@ -200,9 +205,9 @@ class Restorer:
         model_fn.pred_type = self.pred_type
         return model_fn
 
-    def tiled_denoiser(self, cond: torch.Tensor, tile: int | tuple | None = 256, overlap: int = 64) -> TiledDenoiser:
-        "`denoiser(cond)` run over overlapping `tile` windows (None: the whole image at once), every tile given the whole image's context."
-        stats = self.context(cond)
+    def tiled_denoiser(self, cond: torch.Tensor, tile: int | tuple | None = 256, overlap: int = 64, stats: torch.Tensor | None = None) -> TiledDenoiser:
+        "`denoiser(cond)` run over overlapping `tile` windows (None: the whole image at once), every tile given the whole image's context `stats` (default: `cond`'s)."
+        stats = self.context(cond) if stats is None else stats
         return TiledDenoiser(lambda w: self.denoiser(cond[..., w[0], w[1]], stats), tuple(cond.shape[-2:]), tile, overlap, self.multiple)
 
     def restore(self, img: np.ndarray, steps: int | None = None, method: str | None = None, seed: int | None = 0, eta: float = 0.0,
@@ -217,10 +222,12 @@ class Restorer:
         check_min_size(img.shape[:2])
         grey = img.ndim == 2
         cond, hw = pad_to_multiple(image_tensor(img, self.device), self.multiple)
+        stats = self.context(cond)          # of the input as it is: what the context branch was trained on
+        cond = self.prepare(cond)           # the whole-image exposure / colour correction, where the network has one
         g = torch_generator(seed, self.device.type)
         x_T = torch.randn(cond.shape, generator=g, device=self.device)
         with torch.inference_mode():
-            x = sample(self.tiled_denoiser(cond, tile, overlap), self.schedule, x_T, steps=steps, method=method, eta=eta, generator=g,
+            x = sample(self.tiled_denoiser(cond, tile, overlap, stats), self.schedule, x_T, steps=steps, method=method, eta=eta, generator=g,
                        hooks=[*LUMA[luma](cond), *hooks], progress=progress)
             x = apply_chroma(crop_to(x, hw).float(), crop_to(cond, hw), chroma)
         return from_model(x[0].permute(1, 2, 0).cpu().numpy(), grey=grey)

@@ -18,7 +18,7 @@ from .core import Registry, pick_device
 from .weights import atomic_save, sha256_file, write_manifest, load_checked, KINDS, stale_temporaries
 from .cli import command, arg, alias, check_input, check_output, legacy_positional
 from .schedule import get_schedule, PRED_TYPES, DiffusionSpec, FORMULATIONS
-from .unet import PRESETS, UNetConfig, build_unet, get_config, to_model, n_params, cond_stats
+from .unet import PRESETS, UNetConfig, build_unet, get_config, to_model, n_params, cond_stats, tone_thumb, TONE_THUMB
 from .losses import LOSSES
 
 # %% auto 0
@@ -108,7 +108,7 @@ class PairSampler:
         p = np.array([w[s] for s in self.sources]); self.probs = p / p.sum()
 
     def item(self, rng: np.random.Generator) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
-        "One (clean, degraded) pair of HxWx3 float32 crops in the network's space, and `cond_stats` of the whole degraded view."
+        "One (clean, degraded) pair of HxWx3 float32 crops in the network's space, `cond_stats` of the whole degraded view and its `tone_thumb` (32x32x3)."
         from text_difuse.degrade import random_for_modality
         src = rng.choice(len(self.sources), p=self.probs)
         pi = self.pool[self.members[src][rng.integers(len(self.members[src]))]]
@@ -124,16 +124,17 @@ class PairSampler:
         y, x = rng.integers(0, r - c + 1), rng.integers(0, r - c + 1)
         dm = to_model(deg)
         a, b = to_model(view[y:y + c, x:x + c]), dm[y:y + c, x:x + c]
-        stats = cond_stats(torch.from_numpy(np.ascontiguousarray(dm.transpose(2, 0, 1)))[None])[0].numpy()
+        whole = torch.from_numpy(np.ascontiguousarray(dm.transpose(2, 0, 1)))[None]
+        stats, thumb = cond_stats(whole)[0].numpy(), tone_thumb(whole)[0].numpy().transpose(1, 2, 0)
         k, flip = int(rng.integers(4)), bool(rng.integers(2))
         aug = lambda z: np.rot90(z[:, ::-1] if flip else z, k)
-        return aug(a), aug(b), stats
+        return aug(a), aug(b), stats, aug(thumb)
 
-    def batch(self, k: int) -> tuple[torch.Tensor, torch.Tensor, torch.Tensor]:
-        "The (clean, degraded, degraded-view statistics) batch of training step `k`."
+    def batch(self, k: int) -> tuple[torch.Tensor, torch.Tensor, torch.Tensor, torch.Tensor]:
+        "The (clean, degraded, degraded-view statistics, degraded-view thumbnail) batch of training step `k`."
         items = [self.item(r) for r in step_rng(self.seed, k).spawn(self.batch_size)]
         t = lambda z: torch.from_numpy(np.ascontiguousarray(np.stack(z).transpose(0, 3, 1, 2)))
-        return t([a for a, _, _ in items]), t([b for _, b, _ in items]), torch.from_numpy(np.stack([s for _, _, s in items]))
+        return t([it[0] for it in items]), t([it[1] for it in items]), torch.from_numpy(np.stack([it[2] for it in items])), t([it[3] for it in items])
 
 # %% ../nbs/17_train.ipynb
 @dataclass
@@ -141,7 +142,7 @@ class TrainConfig:
     "Settings of `train_restore`."
     out: str = "checkpoints/restore_compact"
     preset: str = "compact"
-    unet: dict = field(default_factory=lambda: {"global_context": True})   # UNetConfig overrides
+    unet: dict = field(default_factory=lambda: {"global_context": True, "tone_knots": 8})   # UNetConfig overrides
     schedule: str = "cosine"
     T: int = 1000
     pred_type: str = "x0"                           # with anchor: the DiffusionSpec (FORMULATIONS['anchored'] by default)
@@ -157,6 +158,7 @@ class TrainConfig:
     grad_clip: float = 1.0
     weights: dict = field(default_factory=lambda: dict(DEFAULT_WEIGHTS))
     p_clean: float = 0.25
+    w_tone: float = 1.0                             # weight of the tone head's own loss: its corrected condition against the clean crop
     high_t: float = 0.5                             # fraction of samples at the last timestep (x_t pure noise): the restoration
                                                     # the sampler's first step makes from the condition alone (0: uniform t)
     data_root: str | None = None
@@ -188,7 +190,7 @@ def lr_at(cfg: TrainConfig, k: int) -> float:
     return warmup_lr(cfg.lr, cfg.warmup, k)
 
 # %% ../nbs/17_train.ipynb
-LOG_FIELDS = ["step", "loss", "lr", "sec_per_it", "wall_s"]
+LOG_FIELDS = ["step", "loss", "tone", "lr", "sec_per_it", "wall_s"]
 
 # %% ../nbs/17_train.ipynb
 def check_run_folder(out: Path, resume: bool, overwrite: bool) -> None:
@@ -200,17 +202,17 @@ def check_run_folder(out: Path, resume: bool, overwrite: bool) -> None:
 
 def init_from(model: torch.nn.Module, ema: torch.nn.Module, path, ucfg: UNetConfig, spec: DiffusionSpec) -> tuple[int, float]:
     """Load exported weights `path` into `model` and `ema`; returns their (iterations, seconds). Branches the weights lack
-    but `ucfg` adds (`global_context`) keep their zero-initialised outputs; when the weights were trained under another
+    but `ucfg` adds (`global_context`, `tone_knots`) keep their zero-initialised outputs; when the weights were trained under another
     formulation than `spec`, the output layer is zeroed, so an anchored network starts exactly at the identity."""
     ck, man = load_checked(path, "restorer")
-    theirs, ours = dict(ck["unet"]), ucfg.to_dict()
-    additive = {"global_context"}
+    theirs, ours = UNetConfig.from_dict(ck["unet"]).to_dict(), ucfg.to_dict()
+    additive = {"global_context", "tone_knots"}
     if {k: v for k, v in theirs.items() if k not in additive} != {k: v for k, v in ours.items() if k not in additive} or \
-            (theirs.get("global_context", False) and not ucfg.global_context):
+            any(theirs[k] and theirs[k] != ours[k] for k in additive):
         raise ValueError(f"--init {path} has a different network ({theirs}) than asked ({ours})")
     sd = {k: v.float() for k, v in ck["state_dict"].items()}
     missing, unexpected = model.load_state_dict(sd, strict=False)
-    if unexpected or any(not k.startswith("encoder.ctx_mlp.") for k in missing):
+    if unexpected or any(not k.startswith(("encoder.ctx_mlp.", "tone.")) for k in missing):
         raise ValueError(f"--init {path}: weights do not fit: missing {missing[:4]}, unexpected {unexpected[:4]}")
     if DiffusionSpec.from_dict(ck) != spec:
         with torch.no_grad():
@@ -237,7 +239,7 @@ def train_restore(cfg: TrainConfig, pool: list[PoolImage] | None = None) -> dict
     step, wall, recent = 0, 0.0, float("nan")
     if cfg.resume and ckpt_path.exists():
         ck = torch.load(ckpt_path, map_location=device, weights_only=False)
-        if ck["unet"] != ucfg.to_dict():
+        if UNetConfig.from_dict(ck["unet"]) != ucfg:
             raise ValueError(f"checkpoint {ckpt_path} has a different network ({ck['unet']}) than asked ({ucfg.to_dict()}); use another --out or resume=False")
         model.load_state_dict(ck["model"]); ema.load_state_dict(ck["ema"]); opt.load_state_dict(ck["opt"])
         step, wall, recent = ck["step"], ck["wall_s"], ck.get("loss", float("nan"))
@@ -259,23 +261,26 @@ def train_restore(cfg: TrainConfig, pool: list[PoolImage] | None = None) -> dict
                          saved=datetime.datetime.now().isoformat(timespec="seconds")), ckpt_path)
 
     def train_step(step: int) -> dict:
-        clean, deg, stats = sampler.batch(step)
+        clean, deg, stats, thumb = sampler.batch(step)
         g = step_generator(cfg.seed, step)
         t = torch.randint(0, cfg.T, (clean.shape[0],), generator=g)
         if cfg.high_t: t = torch.where(torch.rand(t.shape, generator=g) < cfg.high_t, cfg.T - 1, t)   # high_t 0 draws nothing (older runs resume unchanged)
         noise = torch.randn(clean.shape, generator=g)
-        clean, deg, stats, t, noise = (z.to(device) for z in (clean, deg, stats, t, noise))
+        clean, deg, stats, thumb, t, noise = (z.to(device) for z in (clean, deg, stats, thumb, t, noise))
         x_t = sched.q_sample(clean, t, noise)
         tgt = sched.target(clean, t, noise, cfg.pred_type)
         if cfg.channels_last: x_t, deg = x_t.contiguous(memory_format=fmt), deg.contiguous(memory_format=fmt)
         model.train()
+        cond = model.prepare(deg, thumb, stats)   # the tone head's whole-image correction (fp32), or deg itself
         with torch.autocast(device.type, dtype=torch.bfloat16, enabled=use_bf16):
-            pred = model(x_t, t, deg, stats if ucfg.global_context else None)
-        pred = pred.float() + deg if spec.anchor == "cond" else pred.float()   # anchored: the network adds a residual
+            pred = model(x_t, t, cond, stats if ucfg.global_context else None)
+        pred = pred.float() + cond if spec.anchor == "cond" else pred.float()   # anchored: the network adds a residual
         loss = LOSSES[cfg.loss](pred, tgt)
+        l_tone = F.mse_loss(cond, clean) if model.tone is not None else loss.new_zeros(())
+        if cfg.w_tone and model.tone is not None: loss = loss + cfg.w_tone * l_tone
         optimizer_step(loss, model.parameters(), opt, lr_at(cfg, step), cfg.grad_clip)
         ema_update(ema, model, ema_decay_at(cfg.ema_decay, step))
-        return dict(loss=loss.item())
+        return dict(loss=loss.item(), tone=l_tone.item())
 
     stopped = fit(train_step, st, cfg.iters, save, log_path, LOG_FIELDS, lambda k: lr_at(cfg, k), cfg.log_every, cfg.ckpt_every,
                   cfg.max_minutes, cfg.progress, "train-restore")
@@ -319,6 +324,8 @@ _D = lambda f: TrainConfig.__dataclass_fields__[f].default   # one source of def
          arg("--fp32", action="store_true", help="train in fp32 instead of bf16 autocast"), alias("--no-bf16", "--fp32", const=True),
          arg("--formulation", default="anchored", choices=list(FORMULATIONS), help="anchored: x0 = input + predicted residual (identity at start); paper: v-prediction of the clean image"),
          arg("--no-context", action="store_true", help="without the whole-image luma context branch (UNetConfig.global_context)"),
+         arg("--no-tone", action="store_true", help="without the whole-image tone head (UNetConfig.tone_knots): exposure and colour left to the U-Net"),
+         arg("--w-tone", type=float, default=_D("w_tone"), help="weight of the tone head's own loss (its corrected condition against the clean image)"),
          arg("--sources", default=None, help="source weights as JSON, e.g. '{\"bsds500\": 1, \"msrs_ir\": 2}'; sources: " + ", ".join(SOURCES)),
          alias("--weights", "--sources"),
          arg("--p-clean", type=float, default=_D("p_clean"), help="fraction of samples left clean (identity targets): higher keeps clean inputs closer to unchanged"),
@@ -331,7 +338,7 @@ def train_restore_cmd(ns):
                       max_minutes=ns.max_minutes, resume=ns.resume, overwrite=ns.overwrite, init=ns.init, data_root=ns.data_root, seed=ns.seed,
                       ckpt_every=ns.ckpt_every, threads=ns.threads, device=ns.device, bf16=not ns.fp32, p_clean=ns.p_clean, high_t=ns.high_t,
                       pred_type=FORMULATIONS[ns.formulation].pred_type, anchor=FORMULATIONS[ns.formulation].anchor,
-                      unet={} if ns.no_context else {"global_context": True},
+                      unet={"global_context": not ns.no_context, "tone_knots": 0 if ns.no_tone else TrainConfig().unet["tone_knots"]}, w_tone=ns.w_tone,
                       weights=json.loads(ns.sources) if ns.sources else dict(DEFAULT_WEIGHTS))
     r = train_restore(cfg)
     print(f"stopped ({r['stopped']}) at step {r['step']}, loss {r['loss']:.5f}; checkpoint {r['checkpoint']}, log {r['log']}")

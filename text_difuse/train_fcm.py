@@ -172,6 +172,9 @@ def train_fcm(cfg: FCMTrainConfig, pool: dict | None = None, restorer: Restorer 
         noise = torch.randn(ca.shape, generator=g).to(dev)
         tgt = torch.cat([torch.maximum(ca[:, :1], cb[:, :1]), cb[:, 1:]], 1)
         x_t = sched.q_sample(tgt, t, noise)
+        pair_clean = ((da == ca).flatten(1).all(1) & (db == cb).flatten(1).all(1)).float()   # before any correction
+        with torch.no_grad():   # the frozen tone head's correction of each source (of the crop: the sampler has no whole view)
+            da, db = model.prepare(da), model.prepare(db)
         with torch.no_grad(), ac():
             fa, fb = split_features(model.encoder(torch.cat([x_t, x_t]).contiguous(memory_format=r.fmt),
                                                   torch.cat([da, db]).contiguous(memory_format=r.fmt), torch.cat([t, t])))
@@ -179,8 +182,7 @@ def train_fcm(cfg: FCMTrainConfig, pool: dict | None = None, restorer: Restorer 
         with ac(): pred = model.decoder(fcm(fa, fb)).float()
         l_anchor = pred.new_zeros(())
         if r.anchor == "cond":   # the residual's anchor; a pair whose sources are both clean should fuse to it (residual 0)
-            clean = ((da == ca).flatten(1).all(1) & (db == cb).flatten(1).all(1)).float()
-            l_anchor = (pred.abs().mean((1, 2, 3)) * clean).sum() / clean.sum().clamp(min=1)
+            l_anchor = (pred.abs().mean((1, 2, 3)) * pair_clean).sum() / pair_clean.sum().clamp(min=1)
             pred = pred + anchor_combine(da, db, fcm.anchor_weight(da, db, fa, fb))
         x0 = sched.pred_x0(x_t, t, pred, r.pred_type).clamp(-1, 1)
         loss, parts = fusion_loss(x0, ca, cb, cfg.w_grad, cfg.w_color)

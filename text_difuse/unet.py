@@ -15,9 +15,10 @@ from .core import Registry
 from .io import rgb_to_ycbcr, ycbcr_to_rgb
 
 # %% auto 0
-__all__ = ['PRESETS', 'CONTEXT_QUANTILES', 'UNetConfig', 'get_config', 'pad_to_multiple', 'crop_to', 'to_model', 'from_model',
-           'image_tensor', 'timestep_embedding', 'ResBlock', 'Attention', 'Down', 'Up', 'Seq', 'Features', 'fmap',
-           'map2', 'split_features', 'cond_stats', 'Encoder', 'Decoder', 'CondUNet', 'build_unet', 'n_params']
+__all__ = ['PRESETS', 'CONTEXT_QUANTILES', 'TONE_THUMB', 'UNetConfig', 'get_config', 'pad_to_multiple', 'crop_to', 'to_model',
+           'from_model', 'image_tensor', 'timestep_embedding', 'ResBlock', 'Attention', 'Down', 'Up', 'Seq', 'Features',
+           'fmap', 'map2', 'split_features', 'cond_stats', 'Encoder', 'Decoder', 'CondUNet', 'build_unet', 'n_params',
+           'tone_thumb', 'tone_apply', 'ToneHead']
 
 # %% ../nbs/11_unet.ipynb
 @dataclass(frozen=True)
@@ -36,6 +37,7 @@ class UNetConfig:
     global_stats: bool = True     # per-channel mean/std of the condition -> embedding
     global_pool: bool = True      # pooled bottleneck features -> decoder embedding
     global_context: bool = False  # luma quantiles of the whole image -> embedding (tiles of one image agree on its exposure)
+    tone_knots: int = 0           # > 0: a ToneHead (whole-image Y curve of this many knots + chroma affine) corrects the condition first
     groups: int = 32
 
     def __post_init__(self):
@@ -46,6 +48,7 @@ class UNetConfig:
             raise ValueError(f"kv_pool {self.kv_pool} needs one stride per attention factor {self.attn_factors}")
         if self.patch < 1 or self.base < 1 or not self.mults or self.num_res_blocks < 1:
             raise ValueError(f"invalid UNetConfig: patch={self.patch}, base={self.base}, mults={self.mults}, num_res_blocks={self.num_res_blocks}")
+        if self.tone_knots and self.tone_knots < 2: raise ValueError(f"tone_knots is 0 (no tone head) or >= 2, got {self.tone_knots}")
         if any(a < 8 for a in self.attn_factors):
             raise ValueError(f"attention only at 1/8 of the input or coarser, got attn_factors={self.attn_factors}")
     @property
@@ -195,6 +198,7 @@ def cond_stats(cond: torch.Tensor) -> torch.Tensor:
     q = torch.quantile(c[:, 0].flatten(1), torch.tensor(CONTEXT_QUANTILES, device=c.device), dim=1).T
     return torch.cat([c.mean((-2, -1)), c.std((-2, -1)), q], -1)
 
+
 class Encoder(nn.Module):
     "`Encoder(x_t, cond, t) -> Features`: pixel-unshuffle stem, ResBlocks (+ attention at coarse levels), middle block."
     def __init__(self, cfg: UNetConfig):
@@ -280,9 +284,13 @@ class CondUNet(nn.Module):
         self.cfg = get_config(cfg)
         self.encoder = Encoder(self.cfg)
         self.decoder = Decoder(self.cfg, self.encoder.skip_channels)
+        self.tone = ToneHead(self.cfg.cond_channels, self.cfg.tone_knots) if self.cfg.tone_knots else None   # built last (seeded init kept)
     @property
     def multiple(self) -> int: return self.cfg.multiple
     def forward(self, x_t, t, cond, stats=None): return self.decoder(self.encoder(x_t, cond, t, stats))
+    def prepare(self, cond: torch.Tensor, thumb: torch.Tensor | None = None, stats: torch.Tensor | None = None) -> torch.Tensor:
+        "The condition the encoder (and an anchored output) works from: `cond` through the tone head, decided from the whole image's `thumb` / `stats` (default: `cond`'s own); `cond` itself without a tone head."
+        return cond if self.tone is None else self.tone(cond, thumb, stats).to(cond.dtype)
 
 def build_unet(cfg: UNetConfig | str = "compact", seed: int | None = 0, **overrides) -> CondUNet:
     "A `CondUNet` of preset/config `cfg` (with `overrides`), initialised reproducibly from `seed` without touching the global RNG."
@@ -294,3 +302,46 @@ def build_unet(cfg: UNetConfig | str = "compact", seed: int | None = 0, **overri
 def n_params(m: nn.Module) -> int:
     "Number of parameters of `m`."
     return sum(p.numel() for p in m.parameters())
+
+# %% ../nbs/11_unet.ipynb
+TONE_THUMB = 32   # side of the whole-image thumbnail the tone head sees
+
+def tone_thumb(cond: torch.Tensor) -> torch.Tensor:
+    "The (B, C, 32, 32) area-averaged thumbnail of a whole condition: what the tone head decides from."
+    return F.adaptive_avg_pool2d(cond.float(), TONE_THUMB)
+
+def tone_apply(cond: torch.Tensor, p: torch.Tensor, knots: int) -> torch.Tensor:
+    "Apply tone parameters `p` (B, knots + 6) to `cond` (B, 3, H, W): Y through a piecewise-linear curve whose knot values are the identity's plus `p[:, :knots]`, (Cb, Cr) through `I + p[:, knots:knots+4]` (2x2) plus offset `p[:, -2:]`; zero `p` is the identity."
+    c, p = cond.float(), p.float()
+    y = c[:, :1]
+    pos = ((y.clamp(-1, 1) + 1) * 0.5 * (knots - 1))
+    i0 = pos.floor().clamp(0, knots - 2)
+    f = pos - i0
+    v = torch.linspace(-1, 1, knots, device=c.device)[None] + p[:, :knots]             # (B, K) knot values
+    take = lambda idx: torch.gather(v, 1, idx.long().flatten(1)).view_as(y)
+    y2 = take(i0) * (1 - f) + take(i0 + 1) * f + (y - y.clamp(-1, 1))                  # outside [-1, 1]: shifted, not clipped
+    m = p[:, knots:knots + 4].view(-1, 2, 2) + torch.eye(2, device=c.device)
+    ch = torch.einsum("bij,bjhw->bihw", m, c[:, 1:3]) + p[:, -2:, None, None]
+    return torch.cat([y2, ch, c[:, 3:]], 1)
+
+class ToneHead(nn.Module):
+    "Whole-image exposure and colour correction decided from a thumbnail and `cond_stats`: a Y curve of `knots` knots and a chroma affine map; the zero-initialised output layer makes it the identity at the start."
+    def __init__(self, cond_channels: int = 3, knots: int = 8, width: int = 32):
+        super().__init__()
+        self.knots = int(knots)
+        if self.knots < 2: raise ValueError(f"a tone curve needs at least 2 knots, got {knots}")
+        w = width
+        self.net = nn.Sequential(nn.Conv2d(cond_channels, w, 3, 2, 1), nn.SiLU(), nn.Conv2d(w, 2 * w, 3, 2, 1), nn.SiLU(),
+                                 nn.Conv2d(2 * w, 2 * w, 3, 2, 1), nn.SiLU())      # 32 -> 4
+        self.mlp = nn.Sequential(nn.Linear(4 * w + 2 * cond_channels + len(CONTEXT_QUANTILES), 64), nn.SiLU(), _zero(nn.Linear(64, self.knots + 6)))
+
+    def params(self, thumb: torch.Tensor, stats: torch.Tensor) -> torch.Tensor:
+        "The (B, knots + 6) tone parameters of images with thumbnails `thumb` and statistics `stats`."
+        h = self.net(thumb.float())
+        return self.mlp(torch.cat([h.mean((-2, -1)), h.amax((-2, -1)), stats.float()], -1))
+
+    def forward(self, cond: torch.Tensor, thumb: torch.Tensor | None = None, stats: torch.Tensor | None = None) -> torch.Tensor:
+        "`cond` tone-mapped; `thumb` / `stats` of the whole image (default: of `cond` itself)."
+        thumb = tone_thumb(cond) if thumb is None else thumb
+        stats = cond_stats(cond) if stats is None else stats
+        return tone_apply(cond, self.params(thumb.to(cond.device), stats.to(cond.device)), self.knots)
