@@ -97,10 +97,10 @@ def run_demo(out="demo_out", a=None, b=None, severity: float = 0.5, seed: int = 
 def diffusion_results(d_ir, d_vis, seed: int = 0, steps: int = 10) -> dict:
     "The shipped diffusion weights on the degraded pair: both sources restored, their GFF fusion, and the FCM fusion when its weights ship ({} without weights)."
     from text_difuse.restore import Restorer, luma_for
-    from text_difuse.weights import WEIGHTS_DIR, resolve
+    from text_difuse.weights import WEIGHTS_DIR, resolve, DEFAULT_RESTORER
     from text_difuse.baselines import fuse_pair
-    if not resolve("compact", "restorer").exists(): return {}
-    r = Restorer.from_pretrained("compact")
+    if not resolve(DEFAULT_RESTORER, "restorer").exists(): return {}
+    r = Restorer.from_pretrained(DEFAULT_RESTORER)
     out = {"infrared_restored": r.restore(d_ir, steps=steps, seed=seed, luma=luma_for("infrared")),
            "visible_restored": r.restore(d_vis, steps=steps, seed=seed, luma=luma_for("visible"))}
     out["restored_gff"] = fuse_pair(out["infrared_restored"], out["visible_restored"], "gff")

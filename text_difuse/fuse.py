@@ -16,7 +16,7 @@ from .sampler import sample
 from .restore import Restorer, TiledDenoiser, CHROMA, apply_chroma, check_min_size
 from .fcm import TASKS, FusionControlModule, FUSION_RULES, anchor_combine
 from .guide import DetailGuidance, GUIDANCE, noise_sigma, cleanliness
-from .weights import atomic_save, write_manifest, load_checked, resolve, KINDS
+from .weights import atomic_save, write_manifest, load_checked, resolve, KINDS, DEFAULT_RESTORER, pretrained_fcm
 
 # %% auto 0
 __all__ = ['FCM_FORMAT', 'fused_denoiser', 'Fuser', 'save_fcm', 'load_fcm']
@@ -62,12 +62,12 @@ class Fuser:
         self.fcm = (FUSION_RULES[fcm](restorer.model) if isinstance(fcm, str) else fcm).to(restorer.device).eval().requires_grad_(False)
 
     @classmethod
-    def from_pretrained(cls, task: str = "ivif", fcm="pretrained", restorer="compact", device=None, chroma: str | None = None,
+    def from_pretrained(cls, task: str = "ivif", fcm="pretrained", restorer=DEFAULT_RESTORER, device=None, chroma: str | None = None,
                         fidelity: float = 0.0, guidance: dict | None = None) -> "Fuser":
         "The shipped restorer plus the shipped FCM of `task` (`fcm`: 'pretrained', a weights path, or a rule name)."
         TASKS[task]
         r = restorer if isinstance(restorer, Restorer) else Restorer.from_pretrained(restorer, device=device)
-        if fcm == "pretrained": fcm = resolve(task, "fcm")
+        if fcm == "pretrained": fcm = pretrained_fcm(task, r.manifest.get("sha256"))   # the FCM trained over this restorer
         if isinstance(fcm, (str, Path)) and str(fcm) not in FUSION_RULES:
             module, manifest = load_fcm(fcm, r)
             return cls(r, module, task, manifest, chroma, fidelity, guidance)

@@ -13,6 +13,7 @@ from .io import read_image, write_image, luma
 from .restore import CHROMA, MAX_SIDE, check_min_size, check_max_size
 from .fcm import TASKS, FUSION_RULES
 from .fuse import Fuser
+from .weights import DEFAULT_RESTORER
 from .locate import LOCATORS, prompt_mask
 from .remodulate import MODULATORS, remodulated_fusion
 
@@ -59,7 +60,7 @@ def fuse_one(fu: Fuser, pa, pb, outs: dict, ns) -> None:
          arg("--steps", type=int, default=None, help="sampling steps (default: the restorer formulation's, anchored 2, paper 25)"), arg("--seed", type=int, default=0),
          arg("--fcm", default="pretrained", help=f"pretrained (the shipped FCM of the task), an FCM weights file, or a feature rule ({', '.join(FUSION_RULES)})"),
          alias("--rule", "--fcm"),
-         arg("--restorer", default="compact", help="restorer weights (name or file)"), alias("--weights", "--restorer"),
+         arg("--restorer", default=DEFAULT_RESTORER, help="restorer weights (name or file)"), alias("--weights", "--restorer"),
          arg("--text", default=None, help='prompt naming objects to make salient, e.g. "people, cars"'),
          arg("--locator", default="yolo", choices=list(LOCATORS), help="object locator for --text"),
          arg("--modulation", default="fcm", choices=list(MODULATORS), help="re-modulation: fcm (the paper's: adapt the FCM per step) or unsharp"),

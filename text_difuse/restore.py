@@ -15,7 +15,7 @@ from .io import read_image, write_image
 from .schedule import Schedule, DiffusionSpec, sampling_of
 from .unet import CondUNet, UNetConfig, image_tensor, from_model, pad_to_multiple, crop_to, cond_stats, tone_thumb
 from .sampler import sample, SAMPLERS
-from .weights import resolve, load_checked, names_of
+from .weights import resolve, load_checked, names_of, DEFAULT_RESTORER
 
 # %% auto 0
 __all__ = ['MIN_SIDE', 'MAX_SIDE', 'SEC_PER_MPIX_CALL', 'CHROMA', 'LUMA', 'MODALITY_LUMA', 'resolve_weights', 'load_weights',
@@ -171,7 +171,7 @@ class Restorer:
         self.method, self.steps = sampling_of(spec)   # the formulation's defaults
 
     @classmethod
-    def from_pretrained(cls, name_or_path="compact", device=None, bf16: bool = True) -> "Restorer":
+    def from_pretrained(cls, name_or_path=DEFAULT_RESTORER, device=None, bf16: bool = True) -> "Restorer":
         "Load a registered name ('compact') or a weights file, verified against its manifest."
         path = resolve_weights(name_or_path)
         ck, manifest = load_weights(path)
@@ -243,7 +243,7 @@ class Restorer:
          arg("-o", "--out", default=None, help="restored image (.png, .jpg, .tif, ...)"),
          arg("--steps", type=int, default=None, help="sampling steps (respaced from the training schedule; default: the formulation's, anchored 2, paper 25)"),
          arg("--seed", type=int, default=0), arg("--method", default=None, choices=list(SAMPLERS), help="sampler (default: the formulation's, anchored ddim, paper mean)"),
-         arg("--restorer", default="compact", help=f"a registered name ({', '.join(names_of('restorer'))}) or a weights .pt file with its .json manifest"),
+         arg("--restorer", default=DEFAULT_RESTORER, help=f"a registered name ({', '.join(names_of('restorer'))}) or a weights .pt file with its .json manifest"),
          alias("--weights", "--restorer"),
          arg("--tile", type=int, default=256, help="denoise in overlapping tiles of this size (0: the whole image at once)"),
          arg("--overlap", type=int, default=64, help="pixels shared by neighbouring tiles (less than --tile)"),

@@ -158,6 +158,7 @@ class TrainConfig:
     grad_clip: float = 1.0
     weights: dict = field(default_factory=lambda: dict(DEFAULT_WEIGHTS))
     p_clean: float = 0.25
+    tone_only: bool = False                         # train only the tone head (no U-Net step: fast), its loss alone
     w_tone: float = 1.0                             # weight of the tone head's own loss: its corrected condition against the clean crop
     high_t: float = 0.5                             # fraction of samples at the last timestep (x_t pure noise): the restoration
                                                     # the sampler's first step makes from the condition alone (0: uniform t)
@@ -183,6 +184,7 @@ class TrainConfig:
         for k in ("iters", "batch", "crop", "ckpt_every", "log_every"):
             if int(getattr(self, k)) < (0 if k == "iters" else 1): raise ValueError(f"--{k.replace('_', '-')} must be >= {0 if k == 'iters' else 1}, got {getattr(self, k)}")
         if not 0.0 <= self.high_t <= 1.0: raise ValueError(f"high_t is a fraction of samples, in [0, 1]; got {self.high_t}")
+        if self.tone_only and not self.unet.get("tone_knots"): raise ValueError("tone_only trains the tone head: the network needs tone_knots > 0")
         if not 0.0 <= self.p_clean <= 1.0: raise ValueError(f"p_clean is the fraction of identity (clean -> clean) samples, in [0, 1]; got {self.p_clean}")
 
 def lr_at(cfg: TrainConfig, k: int) -> float:
@@ -267,6 +269,11 @@ def train_restore(cfg: TrainConfig, pool: list[PoolImage] | None = None) -> dict
         if cfg.high_t: t = torch.where(torch.rand(t.shape, generator=g) < cfg.high_t, cfg.T - 1, t)   # high_t 0 draws nothing (older runs resume unchanged)
         noise = torch.randn(clean.shape, generator=g)
         clean, deg, stats, thumb, t, noise = (z.to(device) for z in (clean, deg, stats, thumb, t, noise))
+        if cfg.tone_only:   # the whole-image correction alone: no U-Net forward, a few ms a step
+            model.train(); l_tone = F.mse_loss(model.prepare(deg, thumb, stats), clean)
+            optimizer_step(l_tone, model.tone.parameters(), opt, lr_at(cfg, step), cfg.grad_clip)
+            ema_update(ema, model, ema_decay_at(cfg.ema_decay, step))
+            return dict(loss=l_tone.item(), tone=l_tone.item())
         x_t = sched.q_sample(clean, t, noise)
         tgt = sched.target(clean, t, noise, cfg.pred_type)
         if cfg.channels_last: x_t, deg = x_t.contiguous(memory_format=fmt), deg.contiguous(memory_format=fmt)
@@ -325,6 +332,7 @@ _D = lambda f: TrainConfig.__dataclass_fields__[f].default   # one source of def
          arg("--formulation", default="anchored", choices=list(FORMULATIONS), help="anchored: x0 = input + predicted residual (identity at start); paper: v-prediction of the clean image"),
          arg("--no-context", action="store_true", help="without the whole-image luma context branch (UNetConfig.global_context)"),
          arg("--no-tone", action="store_true", help="without the whole-image tone head (UNetConfig.tone_knots): exposure and colour left to the U-Net"),
+         arg("--tone-only", action="store_true", help="train only the tone head (fast: no U-Net step), e.g. before a full run; its steps count as iterations"),
          arg("--w-tone", type=float, default=_D("w_tone"), help="weight of the tone head's own loss (its corrected condition against the clean image)"),
          arg("--sources", default=None, help="source weights as JSON, e.g. '{\"bsds500\": 1, \"msrs_ir\": 2}'; sources: " + ", ".join(SOURCES)),
          alias("--weights", "--sources"),
@@ -338,7 +346,7 @@ def train_restore_cmd(ns):
                       max_minutes=ns.max_minutes, resume=ns.resume, overwrite=ns.overwrite, init=ns.init, data_root=ns.data_root, seed=ns.seed,
                       ckpt_every=ns.ckpt_every, threads=ns.threads, device=ns.device, bf16=not ns.fp32, p_clean=ns.p_clean, high_t=ns.high_t,
                       pred_type=FORMULATIONS[ns.formulation].pred_type, anchor=FORMULATIONS[ns.formulation].anchor,
-                      unet={"global_context": not ns.no_context, "tone_knots": 0 if ns.no_tone else TrainConfig().unet["tone_knots"]}, w_tone=ns.w_tone,
+                      unet={"global_context": not ns.no_context, "tone_knots": 0 if ns.no_tone else TrainConfig().unet["tone_knots"]}, w_tone=ns.w_tone, tone_only=ns.tone_only,
                       weights=json.loads(ns.sources) if ns.sources else dict(DEFAULT_WEIGHTS))
     r = train_restore(cfg)
     print(f"stopped ({r['stopped']}) at step {r['step']}, loss {r['loss']:.5f}; checkpoint {r['checkpoint']}, log {r['log']}")

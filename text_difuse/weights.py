@@ -9,8 +9,9 @@ from pathlib import Path
 from .core import Registry
 
 # %% auto 0
-__all__ = ['WEIGHTS_DIR', 'ARTIFACTS', 'KINDS', 'sha256_file', 'atomic_write', 'atomic_save', 'atomic_text', 'atomic_copy',
-           'stale_temporaries', 'manifest_path', 'write_manifest', 'verify', 'names_of', 'resolve', 'load_checked']
+__all__ = ['WEIGHTS_DIR', 'ARTIFACTS', 'DEFAULT_RESTORER', 'KINDS', 'sha256_file', 'atomic_write', 'atomic_save', 'atomic_text',
+           'atomic_copy', 'stale_temporaries', 'manifest_path', 'write_manifest', 'verify', 'names_of', 'resolve',
+           'pretrained_fcm', 'load_checked']
 
 # %% ../nbs/09_weights.ipynb
 import text_difuse as _pkg
@@ -81,9 +82,11 @@ def verify(path, fmt: str | None = None, required=(), what: str = "weights") -> 
 
 # %% ../nbs/09_weights.ipynb
 ARTIFACTS = Registry("shipped artifact")
-for _kind, _name, _file in [("restorer", "compact", "restore_compact.pt"), ("restorer", "anchored", "restore_anchored.pt"), ("fcm", "ivif", "fcm_ivif.pt"), ("fcm", "medical", "fcm_medical.pt"),
-                            ("fcm", "ivif_nograd", "fcm_ivif_nograd.pt"), ("detector", "msrs", "detector_msrs.pt")]:
-    ARTIFACTS.register(f"{_kind}:{_name}", kind=_kind)(WEIGHTS_DIR / _file)
+for _kind, _name, _file, _meta in [("restorer", "compact", "restore_compact.pt", {}), ("restorer", "anchored", "restore_anchored.pt", {}),
+                                   ("fcm", "ivif", "fcm_ivif.pt", dict(task="ivif")), ("fcm", "medical", "fcm_medical.pt", dict(task="medical")),
+                                   ("fcm", "ivif_nograd", "fcm_ivif_nograd.pt", dict(task="ivif", ablation=True)),   # w/o the gradient loss
+                                   ("detector", "msrs", "detector_msrs.pt", {})]:
+    ARTIFACTS.register(f"{_kind}:{_name}", kind=_kind, **_meta)(WEIGHTS_DIR / _file)
 
 def names_of(kind: str) -> list[str]:
     "The registered names of `kind` (without the `kind:` prefix)."
@@ -97,6 +100,19 @@ def resolve(name_or_path, kind: str) -> Path:
     if p.suffix == "" and not p.exists():
         raise KeyError(f"unknown {kind} {str(name_or_path)!r}: neither a file nor a known name ({', '.join(names_of(kind))})")
     return p
+
+# %% ../nbs/09_weights.ipynb
+DEFAULT_RESTORER = "compact"   # what every command restores and fuses with unless told (--restorer): chosen by measurement
+
+def pretrained_fcm(task: str, restorer_sha256: str | None = None) -> Path:
+    "The shipped FCM of `task` for the restorer with `restorer_sha256`: the registered FCM of that task (not an ablation one) whose manifest names that restorer, else the one named `task`."
+    if restorer_sha256:
+        for n in names_of("fcm"):
+            meta = ARTIFACTS.meta(f"fcm:{n}")
+            if meta.get("task") != task or meta.get("ablation"): continue
+            mp = manifest_path(ARTIFACTS[f"fcm:{n}"])
+            if mp.exists() and json.loads(mp.read_text()).get("restorer_sha256") == restorer_sha256: return Path(ARTIFACTS[f"fcm:{n}"])
+    return resolve(task, "fcm")
 
 # %% ../nbs/09_weights.ipynb
 KINDS = {"restorer": dict(format="text_difuse.restore/1", required=("unet", "shapes", "pred_type", "schedule", "T"), what="restoration weights"),
