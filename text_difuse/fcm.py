@@ -65,8 +65,8 @@ class AnchorHead(nn.Module):
 
 # %% ../nbs/20_fcm.ipynb
 TASKS = Registry("fusion task")
-TASKS.register("ivif", a="infrared", b="visible", datasets=("msrs", "roadscene"), chroma="matched")("ivif")
-TASKS.register("medical", a="MRI", b="CT/PET/SPECT", datasets=("harvard",), chroma="source")("medical")
+TASKS.register("ivif", a="infrared", b="visible", datasets=("msrs", "roadscene"), chroma="matched", modalities=("infrared", "visible"))("ivif")
+TASKS.register("medical", a="MRI", b="CT/PET/SPECT", datasets=("harvard",), chroma="source", modalities=("medical", "medical"))("medical")
 
 # %% ../nbs/20_fcm.ipynb
 FUSION_RULES = Registry("feature fusion rule")

@@ -97,7 +97,8 @@ class Fuser:
         g = torch_generator(seed, dev.type)
         x_T = torch.randn(ca.shape, generator=g, device=dev)
         stats = (self.restorer.context(ca), self.restorer.context(cb))   # whole-image context for every tile
-        ca, cb = self.restorer.prepare(ca), self.restorer.prepare(cb)    # each source's whole-image tone correction (a tone head's)
+        ma, mb = TASKS.meta(self.task)["modalities"]
+        ca, cb = self.restorer.prepare(ca, ma), self.restorer.prepare(cb, mb)    # each source's whole-image tone correction (a tone head's)
         model_fn = TiledDenoiser(lambda w: fused_denoiser(self.restorer, self.fcm, ca[..., w[0], w[1]], cb[..., w[0], w[1]], stats),
                                  tuple(ca.shape[-2:]), tile, overlap, self.restorer.multiple)
         hooks = list(hooks) + ([hook_factory(model_fn, tuple(ca.shape))] if hook_factory else [])

@@ -188,10 +188,10 @@ class Restorer:
         "The whole-image statistics every tile of `cond` is given (None for a network without the context branch: each tile sees its own)."
         return cond_stats(cond) if self.model.cfg.global_context else None
 
-    def prepare(self, cond: torch.Tensor) -> torch.Tensor:
-        "The condition the network works from: the whole image `cond` through the tone head (`cond` itself without one); apply once per image, before tiling."
+    def prepare(self, cond: torch.Tensor, modality: str | None = None) -> torch.Tensor:
+        "The condition the network works from: the whole image `cond` through the tone head, told `modality` if known (None: it decides from the image); `cond` itself without a tone head. Once per image, before tiling."
         if self.model.tone is None: return cond
-        with torch.no_grad(): return self.model.prepare(cond.float(), tone_thumb(cond), cond_stats(cond))
+        with torch.no_grad(): return self.model.prepare(cond.float(), tone_thumb(cond), cond_stats(cond), modality)
 
     def denoiser(self, cond: torch.Tensor, stats: torch.Tensor | None = None) -> Callable:
         "`model_fn(x_t, t)` for `sampler.sample`, conditioned on `cond` (B, 3, H, W) in the network's space (and its image's `stats`); an anchored network's residual is added to `cond`."
@@ -212,7 +212,7 @@ class Restorer:
 
     def restore(self, img: np.ndarray, steps: int | None = None, method: str | None = None, seed: int | None = 0, eta: float = 0.0,
                 hooks: Sequence[Callable] = (), progress: bool = False, tile: int | tuple | None = 256, overlap: int = 64,
-                chroma: str = "diffused", luma: str = "free") -> np.ndarray:
+                chroma: str = "diffused", luma: str = "free", modality: str | None = None) -> np.ndarray:
         "Restore a grey HxW or RGB HxWx3 image (float [0,1] or uint8) in `tile` windows (None: whole), colour by `CHROMA[chroma]`, brightness by `LUMA[luma]`; same shape out, float32 [0,1]."
         CHROMA[chroma]; LUMA[luma]
         steps, method = steps or self.steps, method or self.method
@@ -223,7 +223,7 @@ class Restorer:
         grey = img.ndim == 2
         cond, hw = pad_to_multiple(image_tensor(img, self.device), self.multiple)
         stats = self.context(cond)          # of the input as it is: what the context branch was trained on
-        cond = self.prepare(cond)           # the whole-image exposure / colour correction, where the network has one
+        cond = self.prepare(cond, modality) # the whole-image exposure / colour correction, where the network has one
         g = torch_generator(seed, self.device.type)
         x_T = torch.randn(cond.shape, generator=g, device=self.device)
         with torch.inference_mode():
@@ -248,7 +248,7 @@ class Restorer:
          arg("--tile", type=int, default=256, help="denoise in overlapping tiles of this size (0: the whole image at once)"),
          arg("--overlap", type=int, default=64, help="pixels shared by neighbouring tiles (less than --tile)"),
          arg("--chroma", default="diffused", choices=list(CHROMA), help="colour policy: diffused (the model's Cb/Cr), matched, source"),
-         arg("--modality", default="auto", choices=["auto", *MODALITY_LUMA], help="what the image is; sets the default --luma for a network without the whole-image context (visible: free, infrared / medical: anchored; auto: grey images anchored, colour free)"),
+         arg("--modality", default="auto", choices=["auto", *MODALITY_LUMA], help="what the image is: a tone head is told it (auto: it decides from the image); for a network without one it sets the default --luma (visible: free, infrared / medical: anchored; auto: grey images anchored, colour free)"),
          arg("--luma", default=None, choices=list(LUMA), help="brightness policy: free (the model's), anchored (the input's mean kept); default from the network / --modality"),
          arg("--fp32", action="store_true", help="run in fp32 instead of bf16 autocast"),
          arg("--max-side", type=int, default=MAX_SIDE, help="refuse larger inputs (the refusal says how long they would take)"),
@@ -262,7 +262,10 @@ def restore_cmd(ns):
     img = read_image(src)
     check_min_size(img.shape[:2]); check_max_size(img.shape[:2], ns.max_side, ns.steps or r.steps)
     if ns.luma is None:
-        if r.model.cfg.global_context and ns.modality == "auto":   # the network sees the whole image and sets its exposure
+        if r.model.tone is not None:   # the tone head sets the exposure of the whole image (told --modality if given)
+            ns.luma = "free"
+            print(f"brightness and colour: the tone head's ({'decided from the image' if ns.modality == 'auto' else 'told: ' + ns.modality}; --luma anchored keeps the input's mean)")
+        elif r.model.cfg.global_context and ns.modality == "auto":   # the network sees the whole image and sets its exposure
             ns.luma = "free"
             print("brightness: the model's own (it sees the whole image's luma context; --luma anchored keeps the input's)")
         elif ns.modality == "auto":
@@ -272,6 +275,6 @@ def restore_cmd(ns):
         else: ns.luma = luma_for(ns.modality)
     t = time.time()
     out = r.restore(img, steps=ns.steps, method=ns.method, seed=ns.seed, progress=True, tile=ns.tile or None, overlap=ns.overlap,
-                    chroma=ns.chroma, luma=ns.luma)
+                    chroma=ns.chroma, luma=ns.luma, modality=None if ns.modality == "auto" else ns.modality)
     write_image(ns.out, out)
     print(f"restored {ns.input} ({img.shape[1]}x{img.shape[0]}) -> {ns.out} in {time.time() - t:.1f} s ({ns.steps or r.steps} {ns.method or r.method} steps)")

@@ -18,7 +18,7 @@ from .core import Registry, pick_device
 from .weights import atomic_save, sha256_file, write_manifest, load_checked, KINDS, stale_temporaries
 from .cli import command, arg, alias, check_input, check_output, legacy_positional
 from .schedule import get_schedule, PRED_TYPES, DiffusionSpec, FORMULATIONS
-from .unet import PRESETS, UNetConfig, build_unet, get_config, to_model, n_params, cond_stats, tone_thumb, TONE_THUMB
+from .unet import PRESETS, UNetConfig, build_unet, get_config, to_model, n_params, cond_stats, tone_thumb, TONE_THUMB, TONE_MODALITIES
 from .losses import LOSSES
 
 # %% auto 0
@@ -95,10 +95,11 @@ def load_pool(weights: dict | None = None, root=None) -> list[PoolImage]:
 class PairSampler:
     "Batches of (clean, degraded) YCbCr crops (B, 3, crop, crop) in [-1, 1]; `batch(k)` depends only on `(seed, k)`."
     def __init__(self, pool: list[PoolImage], crop: int = 128, batch_size: int = 16, weights: dict | None = None, seed: int = 0,
-                 p_clean: float = 0.1, view_scale=(1.0, 3.0), resize_scale=(1.0, 1.5), n=(1, 3), severity=(0.2, 0.9)):
+                 p_clean: float = 0.1, view_scale=(1.0, 3.0), resize_scale=(1.0, 1.5), n=(1, 3), severity=(0.2, 0.9), p_auto: float = 0.5):
         if not pool: raise ValueError("the training pool is empty: no clean images were loaded")
         self.pool, self.crop, self.batch_size, self.seed = pool, int(crop), int(batch_size), int(seed)
         self.p_clean, self.view_scale, self.resize_scale, self.n, self.severity = p_clean, view_scale, resize_scale, n, severity
+        self.p_auto = p_auto   # fraction of items whose modality the tone head is not told ('auto')
         by_src = {}
         for j, p in enumerate(pool): by_src.setdefault(p.source, []).append(j)
         w = {s: (1.0 if weights is None else float(weights.get(s, 0.0))) for s in by_src}
@@ -128,13 +129,14 @@ class PairSampler:
         stats, thumb = cond_stats(whole)[0].numpy(), tone_thumb(whole)[0].numpy().transpose(1, 2, 0)
         k, flip = int(rng.integers(4)), bool(rng.integers(2))
         aug = lambda z: np.rot90(z[:, ::-1] if flip else z, k)
-        return aug(a), aug(b), stats, aug(thumb)
+        mod = 0 if rng.random() < self.p_auto else TONE_MODALITIES.index(pi.modality)
+        return aug(a), aug(b), stats, aug(thumb), mod
 
-    def batch(self, k: int) -> tuple[torch.Tensor, torch.Tensor, torch.Tensor, torch.Tensor]:
-        "The (clean, degraded, degraded-view statistics, degraded-view thumbnail) batch of training step `k`."
+    def batch(self, k: int) -> tuple[torch.Tensor, ...]:
+        "The (clean, degraded, degraded-view statistics, degraded-view thumbnail, modality index or 0 = 'auto') batch of training step `k`."
         items = [self.item(r) for r in step_rng(self.seed, k).spawn(self.batch_size)]
         t = lambda z: torch.from_numpy(np.ascontiguousarray(np.stack(z).transpose(0, 3, 1, 2)))
-        return t([it[0] for it in items]), t([it[1] for it in items]), torch.from_numpy(np.stack([it[2] for it in items])), t([it[3] for it in items])
+        return t([it[0] for it in items]), t([it[1] for it in items]), torch.from_numpy(np.stack([it[2] for it in items])), t([it[3] for it in items]), torch.tensor([it[4] for it in items])
 
 # %% ../nbs/17_train.ipynb
 @dataclass
@@ -263,14 +265,14 @@ def train_restore(cfg: TrainConfig, pool: list[PoolImage] | None = None) -> dict
                          saved=datetime.datetime.now().isoformat(timespec="seconds")), ckpt_path)
 
     def train_step(step: int) -> dict:
-        clean, deg, stats, thumb = sampler.batch(step)
+        clean, deg, stats, thumb, mod = sampler.batch(step)
         g = step_generator(cfg.seed, step)
         t = torch.randint(0, cfg.T, (clean.shape[0],), generator=g)
         if cfg.high_t: t = torch.where(torch.rand(t.shape, generator=g) < cfg.high_t, cfg.T - 1, t)   # high_t 0 draws nothing (older runs resume unchanged)
         noise = torch.randn(clean.shape, generator=g)
-        clean, deg, stats, thumb, t, noise = (z.to(device) for z in (clean, deg, stats, thumb, t, noise))
+        clean, deg, stats, thumb, mod, t, noise = (z.to(device) for z in (clean, deg, stats, thumb, mod, t, noise))
         if cfg.tone_only:   # the whole-image correction alone: no U-Net forward, a few ms a step
-            model.train(); l_tone = F.mse_loss(model.prepare(deg, thumb, stats), clean)
+            model.train(); l_tone = F.mse_loss(model.prepare(deg, thumb, stats, mod), clean)
             optimizer_step(l_tone, model.tone.parameters(), opt, lr_at(cfg, step), cfg.grad_clip)
             ema_update(ema, model, ema_decay_at(cfg.ema_decay, step))
             return dict(loss=l_tone.item(), tone=l_tone.item())
@@ -278,7 +280,7 @@ def train_restore(cfg: TrainConfig, pool: list[PoolImage] | None = None) -> dict
         tgt = sched.target(clean, t, noise, cfg.pred_type)
         if cfg.channels_last: x_t, deg = x_t.contiguous(memory_format=fmt), deg.contiguous(memory_format=fmt)
         model.train()
-        cond = model.prepare(deg, thumb, stats)   # the tone head's whole-image correction (fp32), or deg itself
+        cond = model.prepare(deg, thumb, stats, mod)   # the tone head's whole-image correction (fp32), or deg itself
         with torch.autocast(device.type, dtype=torch.bfloat16, enabled=use_bf16):
             pred = model(x_t, t, cond, stats if ucfg.global_context else None)
         pred = pred.float() + cond if spec.anchor == "cond" else pred.float()   # anchored: the network adds a residual

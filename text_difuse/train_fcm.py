@@ -174,7 +174,8 @@ def train_fcm(cfg: FCMTrainConfig, pool: dict | None = None, restorer: Restorer 
         x_t = sched.q_sample(tgt, t, noise)
         pair_clean = ((da == ca).flatten(1).all(1) & (db == cb).flatten(1).all(1)).float()   # before any correction
         with torch.no_grad():   # the frozen tone head's correction of each source (of the crop: the sampler has no whole view)
-            da, db = model.prepare(da), model.prepare(db)
+            ma, mb = TASKS.meta(cfg.task)["modalities"]
+            da, db = model.prepare(da, modality=ma), model.prepare(db, modality=mb)
         with torch.no_grad(), ac():
             fa, fb = split_features(model.encoder(torch.cat([x_t, x_t]).contiguous(memory_format=r.fmt),
                                                   torch.cat([da, db]).contiguous(memory_format=r.fmt), torch.cat([t, t])))

@@ -15,10 +15,10 @@ from .core import Registry
 from .io import rgb_to_ycbcr, ycbcr_to_rgb
 
 # %% auto 0
-__all__ = ['PRESETS', 'CONTEXT_QUANTILES', 'TONE_THUMB', 'UNetConfig', 'get_config', 'pad_to_multiple', 'crop_to', 'to_model',
-           'from_model', 'image_tensor', 'timestep_embedding', 'ResBlock', 'Attention', 'Down', 'Up', 'Seq', 'Features',
-           'fmap', 'map2', 'split_features', 'cond_stats', 'Encoder', 'Decoder', 'CondUNet', 'build_unet', 'n_params',
-           'tone_thumb', 'tone_apply', 'ToneHead']
+__all__ = ['PRESETS', 'CONTEXT_QUANTILES', 'TONE_THUMB', 'TONE_MODALITIES', 'UNetConfig', 'get_config', 'pad_to_multiple',
+           'crop_to', 'to_model', 'from_model', 'image_tensor', 'timestep_embedding', 'ResBlock', 'Attention', 'Down',
+           'Up', 'Seq', 'Features', 'fmap', 'map2', 'split_features', 'cond_stats', 'Encoder', 'Decoder', 'CondUNet',
+           'build_unet', 'n_params', 'modality_index', 'tone_thumb', 'tone_apply', 'ToneHead']
 
 # %% ../nbs/11_unet.ipynb
 @dataclass(frozen=True)
@@ -288,9 +288,9 @@ class CondUNet(nn.Module):
     @property
     def multiple(self) -> int: return self.cfg.multiple
     def forward(self, x_t, t, cond, stats=None): return self.decoder(self.encoder(x_t, cond, t, stats))
-    def prepare(self, cond: torch.Tensor, thumb: torch.Tensor | None = None, stats: torch.Tensor | None = None) -> torch.Tensor:
+    def prepare(self, cond: torch.Tensor, thumb: torch.Tensor | None = None, stats: torch.Tensor | None = None, modality=None) -> torch.Tensor:
         "The condition the encoder (and an anchored output) works from: `cond` through the tone head, decided from the whole image's `thumb` / `stats` (default: `cond`'s own); `cond` itself without a tone head."
-        return cond if self.tone is None else self.tone(cond, thumb, stats).to(cond.dtype)
+        return cond if self.tone is None else self.tone(cond, thumb, stats, modality).to(cond.dtype)
 
 def build_unet(cfg: UNetConfig | str = "compact", seed: int | None = 0, **overrides) -> CondUNet:
     "A `CondUNet` of preset/config `cfg` (with `overrides`), initialised reproducibly from `seed` without touching the global RNG."
@@ -305,6 +305,14 @@ def n_params(m: nn.Module) -> int:
 
 # %% ../nbs/11_unet.ipynb
 TONE_THUMB = 32   # side of the whole-image thumbnail the tone head sees
+TONE_MODALITIES = ("auto", "visible", "infrared", "medical")   # what the tone head may be told an image is ('auto': decide from the image)
+
+def modality_index(modality, n: int, device=None) -> torch.Tensor:
+    "`modality` (None / 'auto', a name of `TONE_MODALITIES`, or a LongTensor of indices) as a (n,) LongTensor."
+    if isinstance(modality, torch.Tensor): return modality.to(device=device, dtype=torch.long).reshape(-1).expand(n)
+    m = "auto" if modality is None else modality
+    if m not in TONE_MODALITIES: raise ValueError(f"unknown modality {m!r}; known: {', '.join(TONE_MODALITIES)}")
+    return torch.full((n,), TONE_MODALITIES.index(m), dtype=torch.long, device=device)
 
 def tone_thumb(cond: torch.Tensor) -> torch.Tensor:
     "The (B, C, 32, 32) area-averaged thumbnail of a whole condition: what the tone head decides from."
@@ -333,15 +341,17 @@ class ToneHead(nn.Module):
         w = width
         self.net = nn.Sequential(nn.Conv2d(cond_channels, w, 3, 2, 1), nn.SiLU(), nn.Conv2d(w, 2 * w, 3, 2, 1), nn.SiLU(),
                                  nn.Conv2d(2 * w, 2 * w, 3, 2, 1), nn.SiLU())      # 32 -> 4
-        self.mlp = nn.Sequential(nn.Linear(4 * w + 2 * cond_channels + len(CONTEXT_QUANTILES), 64), nn.SiLU(), _zero(nn.Linear(64, self.knots + 6)))
+        self.modality = nn.Embedding(len(TONE_MODALITIES), 16)   # told (visible / infrared / medical) or 'auto'
+        self.mlp = nn.Sequential(nn.Linear(4 * w + 2 * cond_channels + len(CONTEXT_QUANTILES) + 16, 64), nn.SiLU(), _zero(nn.Linear(64, self.knots + 6)))
 
-    def params(self, thumb: torch.Tensor, stats: torch.Tensor) -> torch.Tensor:
-        "The (B, knots + 6) tone parameters of images with thumbnails `thumb` and statistics `stats`."
+    def params(self, thumb: torch.Tensor, stats: torch.Tensor, modality=None) -> torch.Tensor:
+        "The (B, knots + 6) tone parameters of images with thumbnails `thumb`, statistics `stats` and `modality` (see `modality_index`)."
         h = self.net(thumb.float())
-        return self.mlp(torch.cat([h.mean((-2, -1)), h.amax((-2, -1)), stats.float()], -1))
+        e = self.modality(modality_index(modality, h.shape[0], h.device))
+        return self.mlp(torch.cat([h.mean((-2, -1)), h.amax((-2, -1)), stats.float(), e], -1))
 
-    def forward(self, cond: torch.Tensor, thumb: torch.Tensor | None = None, stats: torch.Tensor | None = None) -> torch.Tensor:
-        "`cond` tone-mapped; `thumb` / `stats` of the whole image (default: of `cond` itself)."
+    def forward(self, cond: torch.Tensor, thumb: torch.Tensor | None = None, stats: torch.Tensor | None = None, modality=None) -> torch.Tensor:
+        "`cond` tone-mapped; `thumb` / `stats` of the whole image (default: of `cond` itself); `modality` if known (None: 'auto')."
         thumb = tone_thumb(cond) if thumb is None else thumb
         stats = cond_stats(cond) if stats is None else stats
-        return tone_apply(cond, self.params(thumb.to(cond.device), stats.to(cond.device)), self.knots)
+        return tone_apply(cond, self.params(thumb.to(cond.device), stats.to(cond.device), modality), self.knots)
