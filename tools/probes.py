@@ -213,8 +213,10 @@ def fusion_ceiling(a):
     for j, (st, task, name, sa, sb, mod_b) in enumerate(items):
         fu = fusers[task]; r = fu.restorer
         ya, yb = grey(sa), grey(sb)
-        ra = grey(r.restore(sa, steps=a.steps, seed=j, luma=luma_for("infrared" if task == "ivif" else "medical")))
-        rb = grey(r.restore(sb, steps=a.steps, seed=j, luma=luma_for(mod_b)))
+        ma = "infrared" if task == "ivif" else "medical"
+        lu = (lambda m: "free") if r.model.tone is not None else luma_for   # a tone head sets the exposure, told the modality
+        ra = grey(r.restore(sa, steps=a.steps, seed=j, luma=lu(ma), modality=ma if r.model.tone is not None else None))
+        rb = grey(r.restore(sb, steps=a.steps, seed=j, luma=lu(mod_b), modality=mod_b if r.model.tone is not None else None))
         cands = {"max rule (clean sources)": np.maximum(ya, yb), "ours (FCM)": grey(fu.fuse(sa, sb, steps=a.steps, seed=j)),
                  "a restored alone": ra, "b restored alone": rb, "max(a restored, b restored)": np.maximum(ra, rb)}
         for c, f in cands.items():
@@ -244,9 +246,10 @@ def fidelity(a):
         r = Restorer.from_pretrained(w)
         luma = lambda lm: "free" if r.model.cfg.global_context else luma_for(lm)   # a context network sets the exposure itself
         for j, (mod, proto, lm, name, clean) in enumerate(items):
-            same = r.restore(clean, steps=a.steps, seed=j, luma=luma(lm))
+            told = lm if r.model.tone is not None else None   # a tone head is told the modality, as fusion tells it
+            same = r.restore(clean, steps=a.steps, seed=j, luma=luma(lm), modality=told)
             deg = degrade_protocol(clean, proto, a.severity, seed=3000 + j)
-            out = r.restore(deg, steps=a.steps, seed=j, luma=luma(lm))
+            out = r.restore(deg, steps=a.steps, seed=j, luma=luma(lm), modality=told)
             dcb, dcr = _chroma_shift(same, clean)
             rows.append(dict(weights=w, iterations=r.manifest.get("iterations"), p_clean=(r.manifest.get("data") or {}).get("p_clean"),
                              modality=mod, name=name, identity_vif=vifp(to_grey255(clean), to_grey255(same)),
