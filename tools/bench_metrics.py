@@ -45,6 +45,7 @@ def md_table(df) -> str:
 
 def main():
     a = parse()
+    commit = git_commit()   # before anything is written (the outputs would make the tree dirty)
     for v in ("OMP_NUM_THREADS", "OPENBLAS_NUM_THREADS", "MKL_NUM_THREADS"): os.environ[v] = str(a.threads)
     import numpy as np, pandas as pd, scipy
     from tqdm.auto import tqdm
@@ -113,7 +114,7 @@ def main():
     out = Path(a.out); out.mkdir(parents=True, exist_ok=True)
     df.to_csv(out / "bench.csv", index=False)
     args = dict(vars(a), out=str(out.resolve().relative_to(REPO)) if out.resolve().is_relative_to(REPO) else str(out))
-    params = dict(script="tools/bench_metrics.py", args=args, git_commit=git_commit(), dataset=f"msrs/{a.split}",
+    params = dict(script="tools/bench_metrics.py", args=args, git_commit=commit, dataset=f"msrs/{a.split}",
                   pairs=n, image_size=f"{W}x{H}", metrics=METRICS.names(), fused="(A+B)/2 of the grey/luma sources, in memory, float64 0-255",
                   python=platform.python_version(), numpy=np.__version__, scipy=scipy.__version__, pandas=pd.__version__,
                   machine=platform.machine(), cpu_count=os.cpu_count(), date=time.strftime("%Y-%m-%d %H:%M:%S"))
