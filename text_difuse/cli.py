@@ -15,7 +15,7 @@ __all__ = ['COMMANDS', 'COMMAND_MODULES', 'EXIT_CODES', 'EXPECTED_ERRORS', 'arg'
 
 # %% ../nbs/02_cli.ipynb
 COMMANDS = Registry("command")
-COMMAND_MODULES = ["text_difuse.metrics", "text_difuse.degrade", "text_difuse.baselines", "text_difuse.demo",
+COMMAND_MODULES = ["text_difuse.benchmark", "text_difuse.degrade", "text_difuse.baselines", "text_difuse.demo",
                    "text_difuse.train", "text_difuse.restore", "text_difuse.fuse", "text_difuse.train_fcm", "text_difuse.detector", "text_difuse.locate",
                    "text_difuse.pipeline"]
 EXIT_CODES = {0: "success", 1: "an error in the input, the options or the run (one line on stderr)", 2: "a command-line usage error",
