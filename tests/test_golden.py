@@ -31,13 +31,15 @@ def outputs() -> dict:
     r = Restorer.from_pretrained("compact", device="cpu", bf16=False)
     out = {"restorer": r.manifest["sha256"], "restore_visible": _summary(r.restore(vis, seed=0, tile=None)),
            "restore_infrared": _summary(r.restore(ir, seed=0, tile=None, luma="anchored"))}
-    ra = Restorer.from_pretrained("anchored", device="cpu", bf16=False)   # the candidate (its default: 2 DDIM steps)
+    ra = Restorer.from_pretrained("anchored", device="cpu", bf16=False)   # the default (2 DDIM steps, tone head)
     out["restorer_anchored"] = ra.manifest["sha256"]
     out["restore_anchored_visible"] = _summary(ra.restore(vis, seed=0, tile=None))
+    out["restore_anchored_infrared"] = _summary(ra.restore(ir, seed=0, tile=None, modality="infrared"))
     for task in ("ivif", "medical"):
-        fu = Fuser.from_pretrained(task, restorer=r)
-        out[f"fuse_{task}"] = _summary(fu.fuse(ir, vis, seed=0, tile=None))
-        out[f"fcm_{task}"] = fu.manifest["sha256"]
+        for tag, rr in (("", ra), ("_paper", r)):   # the default pipeline, and the paper formulation with the FCMs trained over it
+            fu = Fuser.from_pretrained(task, restorer=rr)
+            out[f"fuse_{task}{tag}"] = _summary(fu.fuse(ir, vis, seed=0, tile=None))
+            out[f"fcm_{task}{tag}"] = fu.manifest["sha256"]
     return out
 
 

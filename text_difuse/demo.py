@@ -62,7 +62,7 @@ def synthetic_pair(h: int = 240, w: int = 320, seed=0):
 # %% ../nbs/90_demo.ipynb
 FUSION_METHODS_DEMO = ("mean", "max", "laplacian", "gff")
 
-def run_demo(out="demo_out", a=None, b=None, severity: float = 0.5, seed: int = 0, methods=FUSION_METHODS_DEMO, figure=True, steps: int = 10) -> dict:
+def run_demo(out="demo_out", a=None, b=None, severity: float = 0.5, seed: int = 0, methods=FUSION_METHODS_DEMO, figure=True, steps: int | None = None) -> dict:
     "Degrade a pair (default: `synthetic_pair`), fuse it every way available, score, and save images + figure into `out`."
     from text_difuse.degrade import degrade_protocol
     from text_difuse.baselines import fuse_pair, pre_enhance
@@ -94,15 +94,16 @@ def run_demo(out="demo_out", a=None, b=None, severity: float = 0.5, seed: int = 
     if figure: _figure(images, scores, out / "demo.png")
     return report
 
-def diffusion_results(d_ir, d_vis, seed: int = 0, steps: int = 10) -> dict:
+def diffusion_results(d_ir, d_vis, seed: int = 0, steps: int | None = None) -> dict:
     "The shipped diffusion weights on the degraded pair: both sources restored, their GFF fusion, and the FCM fusion when its weights ship ({} without weights)."
     from text_difuse.restore import Restorer, luma_for
     from text_difuse.weights import WEIGHTS_DIR, resolve, DEFAULT_RESTORER
     from text_difuse.baselines import fuse_pair
     if not resolve(DEFAULT_RESTORER, "restorer").exists(): return {}
     r = Restorer.from_pretrained(DEFAULT_RESTORER)
-    out = {"infrared_restored": r.restore(d_ir, steps=steps, seed=seed, luma=luma_for("infrared")),
-           "visible_restored": r.restore(d_vis, steps=steps, seed=seed, luma=luma_for("visible"))}
+    lu = (lambda m: "free") if r.model.tone is not None else luma_for   # a tone head sets the exposure, told the modality
+    out = {"infrared_restored": r.restore(d_ir, steps=steps, seed=seed, luma=lu("infrared"), modality="infrared"),
+           "visible_restored": r.restore(d_vis, steps=steps, seed=seed, luma=lu("visible"), modality="visible")}
     out["restored_gff"] = fuse_pair(out["infrared_restored"], out["visible_restored"], "gff")
     if (WEIGHTS_DIR / "fcm_ivif.pt").exists():
         from text_difuse.fuse import Fuser
@@ -124,7 +125,7 @@ def _figure(images: dict, scores: dict, path):
 @command("demo", "Degrade, restore and fuse a pair (default: a synthetic scene) and write images, metrics and a figure.",
          arg("--a", help="infrared/grey source (optional)"), arg("--b", help="visible source (optional)"),
          arg("-o", "--out", default="demo_out", help="output folder"), arg("--severity", type=float, default=0.5),
-         arg("--seed", type=int, default=0), arg("--steps", type=int, default=10, help="diffusion sampling steps"), compute=True)
+         arg("--seed", type=int, default=0), arg("--steps", type=int, default=None, help="diffusion sampling steps (default: the restorer formulation's)"), compute=True)
 def demo_cmd(ns):
     for k in ("a", "b"):
         if getattr(ns, k): check_input(getattr(ns, k), f"--{k}")

@@ -52,8 +52,10 @@ def _check_fidelity(f) -> float:
 class Fuser:
     "Fuse two registered images with the diffusion model and a fusion rule (`fcm` module, or 'mean'/'max')."
     def __init__(self, restorer: Restorer, fcm: nn.Module | str = "mean", task: str = "ivif", manifest: dict | None = None,
-                 chroma: str | None = None, fidelity: float = 0.0, guidance: dict | None = None):
+                 chroma: str | None = None, fidelity: float = 0.0, guidance: dict | None = None, tone: bool = False):
+        "`tone`: put each source through the restorer's tone head first (off by default: it alters clean sources; measured in results/probes)."
         chroma = chroma or TASKS.meta(task)["chroma"]; CHROMA[chroma]
+        self.tone = bool(tone)
         self.restorer, self.task, self.manifest, self.chroma = restorer, task, manifest or {}, chroma
         unknown = set(guidance or {}) - set(GUIDANCE)
         if unknown: raise ValueError(f"unknown guidance settings {sorted(unknown)}; known: {', '.join(GUIDANCE)}")
@@ -63,15 +65,16 @@ class Fuser:
 
     @classmethod
     def from_pretrained(cls, task: str = "ivif", fcm="pretrained", restorer=DEFAULT_RESTORER, device=None, chroma: str | None = None,
-                        fidelity: float = 0.0, guidance: dict | None = None) -> "Fuser":
-        "The shipped restorer plus the shipped FCM of `task` (`fcm`: 'pretrained', a weights path, or a rule name)."
+                        fidelity: float = 0.0, guidance: dict | None = None, tone: bool | None = None) -> "Fuser":
+        "The shipped restorer plus the shipped FCM of `task` (`fcm`: 'pretrained', a weights path, or a rule name); `tone` None: as the FCM was trained."
         TASKS[task]
         r = restorer if isinstance(restorer, Restorer) else Restorer.from_pretrained(restorer, device=device)
         if fcm == "pretrained": fcm = pretrained_fcm(task, r.manifest.get("sha256"))   # the FCM trained over this restorer
         if isinstance(fcm, (str, Path)) and str(fcm) not in FUSION_RULES:
             module, manifest = load_fcm(fcm, r)
-            return cls(r, module, task, manifest, chroma, fidelity, guidance)
-        return cls(r, fcm, task, chroma=chroma, fidelity=fidelity, guidance=guidance)
+            tone = bool((manifest.get("training") or {}).get("tone", False)) if tone is None else tone
+            return cls(r, module, task, manifest, chroma, fidelity, guidance, tone)
+        return cls(r, fcm, task, chroma=chroma, fidelity=fidelity, guidance=guidance, tone=bool(tone))
 
     def gates(self, a: np.ndarray, b: np.ndarray) -> tuple[float, float]:
         "How clean each source is for the source-detail guidance (`guide.cleanliness` of its estimated noise std)."
@@ -98,7 +101,7 @@ class Fuser:
         x_T = torch.randn(ca.shape, generator=g, device=dev)
         stats = (self.restorer.context(ca), self.restorer.context(cb))   # whole-image context for every tile
         ma, mb = TASKS.meta(self.task)["modalities"]
-        ca, cb = self.restorer.prepare(ca, ma), self.restorer.prepare(cb, mb)    # each source's whole-image tone correction (a tone head's)
+        if self.tone: ca, cb = self.restorer.prepare(ca, ma), self.restorer.prepare(cb, mb)    # each source's whole-image tone correction (a tone head's)
         model_fn = TiledDenoiser(lambda w: fused_denoiser(self.restorer, self.fcm, ca[..., w[0], w[1]], cb[..., w[0], w[1]], stats),
                                  tuple(ca.shape[-2:]), tile, overlap, self.restorer.multiple)
         hooks = list(hooks) + ([hook_factory(model_fn, tuple(ca.shape))] if hook_factory else [])

@@ -212,7 +212,7 @@ class Restorer:
 
     def restore(self, img: np.ndarray, steps: int | None = None, method: str | None = None, seed: int | None = 0, eta: float = 0.0,
                 hooks: Sequence[Callable] = (), progress: bool = False, tile: int | tuple | None = 256, overlap: int = 64,
-                chroma: str = "diffused", luma: str = "free", modality: str | None = None) -> np.ndarray:
+                chroma: str = "diffused", luma: str = "free", modality: str | None = None, tone: bool = True) -> np.ndarray:
         "Restore a grey HxW or RGB HxWx3 image (float [0,1] or uint8) in `tile` windows (None: whole), colour by `CHROMA[chroma]`, brightness by `LUMA[luma]`; same shape out, float32 [0,1]."
         CHROMA[chroma]; LUMA[luma]
         steps, method = steps or self.steps, method or self.method
@@ -223,7 +223,7 @@ class Restorer:
         grey = img.ndim == 2
         cond, hw = pad_to_multiple(image_tensor(img, self.device), self.multiple)
         stats = self.context(cond)          # of the input as it is: what the context branch was trained on
-        cond = self.prepare(cond, modality) # the whole-image exposure / colour correction, where the network has one
+        cond = self.prepare(cond, modality) if tone else cond   # the whole-image exposure / colour correction, where the network has one
         g = torch_generator(seed, self.device.type)
         x_T = torch.randn(cond.shape, generator=g, device=self.device)
         with torch.inference_mode():
@@ -250,6 +250,7 @@ class Restorer:
          arg("--chroma", default="diffused", choices=list(CHROMA), help="colour policy: diffused (the model's Cb/Cr), matched, source"),
          arg("--modality", default="auto", choices=["auto", *MODALITY_LUMA], help="what the image is: a tone head is told it (auto: it decides from the image); for a network without one it sets the default --luma (visible: free, infrared / medical: anchored; auto: grey images anchored, colour free)"),
          arg("--luma", default=None, choices=list(LUMA), help="brightness policy: free (the model's), anchored (the input's mean kept); default from the network / --modality"),
+         arg("--no-tone", action="store_true", help="skip the tone head's whole-image exposure / colour correction (for an input that is already well exposed: closer to unchanged)"),
          arg("--fp32", action="store_true", help="run in fp32 instead of bf16 autocast"),
          arg("--max-side", type=int, default=MAX_SIDE, help="refuse larger inputs (the refusal says how long they would take)"),
          arg("--overwrite", action="store_true", help="replace an existing output"), compute=True)
@@ -262,7 +263,7 @@ def restore_cmd(ns):
     img = read_image(src)
     check_min_size(img.shape[:2]); check_max_size(img.shape[:2], ns.max_side, ns.steps or r.steps)
     if ns.luma is None:
-        if r.model.tone is not None:   # the tone head sets the exposure of the whole image (told --modality if given)
+        if r.model.tone is not None and not ns.no_tone:   # the tone head sets the exposure of the whole image (told --modality if given)
             ns.luma = "free"
             print(f"brightness and colour: the tone head's ({'decided from the image' if ns.modality == 'auto' else 'told: ' + ns.modality}; --luma anchored keeps the input's mean)")
         elif r.model.cfg.global_context and ns.modality == "auto":   # the network sees the whole image and sets its exposure
@@ -275,6 +276,6 @@ def restore_cmd(ns):
         else: ns.luma = luma_for(ns.modality)
     t = time.time()
     out = r.restore(img, steps=ns.steps, method=ns.method, seed=ns.seed, progress=True, tile=ns.tile or None, overlap=ns.overlap,
-                    chroma=ns.chroma, luma=ns.luma, modality=None if ns.modality == "auto" else ns.modality)
+                    chroma=ns.chroma, luma=ns.luma, modality=None if ns.modality == "auto" else ns.modality, tone=not ns.no_tone)
     write_image(ns.out, out)
     print(f"restored {ns.input} ({img.shape[1]}x{img.shape[0]}) -> {ns.out} in {time.time() - t:.1f} s ({ns.steps or r.steps} {ns.method or r.method} steps)")

@@ -104,6 +104,7 @@ class FCMTrainConfig:
     w_grad: float = 1.0
     w_color: float = 1.0
     p_clean: float = 0.2              # share of each side left clean (both clean: p_clean**2 of the pairs)
+    tone: bool = False                # sources through the restorer's tone head first (as Fuser(tone=True) fuses)
     w_anchor: float = 1.0             # anchored restorers: L1 of the fused residual on pairs whose sources are both clean
     steps: int | None = None          # sampling steps whose timesteps are trained (default: the restorer's)
     weights: dict | None = None
@@ -173,9 +174,9 @@ def train_fcm(cfg: FCMTrainConfig, pool: dict | None = None, restorer: Restorer 
         tgt = torch.cat([torch.maximum(ca[:, :1], cb[:, :1]), cb[:, 1:]], 1)
         x_t = sched.q_sample(tgt, t, noise)
         pair_clean = ((da == ca).flatten(1).all(1) & (db == cb).flatten(1).all(1)).float()   # before any correction
-        with torch.no_grad():   # the frozen tone head's correction of each source (of the crop: the sampler has no whole view)
+        if cfg.tone:   # the frozen tone head's correction of each source (of the crop: the sampler has no whole view)
             ma, mb = TASKS.meta(cfg.task)["modalities"]
-            da, db = model.prepare(da, modality=ma), model.prepare(db, modality=mb)
+            with torch.no_grad(): da, db = model.prepare(da, modality=ma), model.prepare(db, modality=mb)
         with torch.no_grad(), ac():
             fa, fb = split_features(model.encoder(torch.cat([x_t, x_t]).contiguous(memory_format=r.fmt),
                                                   torch.cat([da, db]).contiguous(memory_format=r.fmt), torch.cat([t, t])))
@@ -209,6 +210,7 @@ _D = lambda f: FCMTrainConfig.__dataclass_fields__[f].default   # one source of 
          arg("--data-root", default=None), arg("--seed", type=int, default=_D("seed")),
          arg("--w-grad", type=float, default=_D("w_grad"), help="weight of the gradient loss (0: the no-gradient-loss ablation)"),
          arg("--w-color", type=float, default=_D("w_color"), help="weight of the chroma loss"),
+         arg("--tone", action="store_true", help="put the sources through the restorer's tone head first (the FCM is then fused with it: Fuser tone from the manifest)"),
          arg("--w-anchor", type=float, default=_D("w_anchor"), help="anchored restorers: weight of the residual on clean pairs (a clean pair fuses to its anchor)"),
          arg("--steps", type=int, default=None, help="the sampling steps whose timesteps are trained (default: the restorer's)"),
          arg("--init", default=None, help="start from these FCM weights (e.g. the shipped fcm_<task>.pt) instead of a fresh FCM; ignored when resuming"),
@@ -219,7 +221,7 @@ def train_fcm_cmd(ns):
     dest = None if not ns.export else WEIGHTS_DIR / f"fcm_{ns.task}.pt" if ns.export == "shipped" else check_output(ns.export, "--export", overwrite=True, kind="file", exts={".pt"})
     cfg = FCMTrainConfig(task=ns.task, out=ns.out or f"checkpoints/fcm_{ns.task}", restorer=ns.restorer, iters=ns.iters, batch=ns.batch,
                          crop=ns.crop, lr=ns.lr, max_minutes=ns.max_minutes, resume=ns.resume, overwrite=ns.overwrite, data_root=ns.data_root,
-                         seed=ns.seed, threads=ns.threads, w_grad=ns.w_grad, w_color=ns.w_color, w_anchor=ns.w_anchor, init=ns.init, steps=ns.steps)
+                         seed=ns.seed, threads=ns.threads, w_grad=ns.w_grad, w_color=ns.w_color, w_anchor=ns.w_anchor, init=ns.init, steps=ns.steps, tone=ns.tone)
     r = train_fcm(cfg)
     print(f"stopped ({r['stopped']}) at step {r['step']}, loss {r['loss']:.5f}; checkpoint {r['checkpoint']}")
     if dest:

@@ -84,7 +84,8 @@ def verify(path, fmt: str | None = None, required=(), what: str = "weights") -> 
 ARTIFACTS = Registry("shipped artifact")
 for _kind, _name, _file, _meta in [("restorer", "compact", "restore_compact.pt", {}), ("restorer", "anchored", "restore_anchored.pt", {}),
                                    ("fcm", "ivif", "fcm_ivif.pt", dict(task="ivif")), ("fcm", "medical", "fcm_medical.pt", dict(task="medical")),
-                                   ("fcm", "ivif_nograd", "fcm_ivif_nograd.pt", dict(task="ivif", ablation=True)),   # w/o the gradient loss
+                                   ("fcm", "ivif_paper", "fcm_ivif_paper.pt", dict(task="ivif")), ("fcm", "medical_paper", "fcm_medical_paper.pt", dict(task="medical")),   # over compact
+                                   ("fcm", "ivif_nograd", "fcm_ivif_nograd.pt", dict(task="ivif", ablation=True)),   # w/o the gradient loss (over compact)
                                    ("detector", "msrs", "detector_msrs.pt", {})]:
     ARTIFACTS.register(f"{_kind}:{_name}", kind=_kind, **_meta)(WEIGHTS_DIR / _file)
 
@@ -102,7 +103,7 @@ def resolve(name_or_path, kind: str) -> Path:
     return p
 
 # %% ../nbs/09_weights.ipynb
-DEFAULT_RESTORER = "compact"   # what every command restores and fuses with unless told (--restorer): chosen by measurement
+DEFAULT_RESTORER = "anchored"   # what every command restores and fuses with unless told (--restorer): chosen by measurement (results/README.md)
 
 def pretrained_fcm(task: str, restorer_sha256: str | None = None) -> Path:
     "The shipped FCM of `task` for the restorer with `restorer_sha256`: the registered FCM of that task (not an ablation one) whose manifest names that restorer, else the one named `task`."
