@@ -86,7 +86,7 @@ class Fuser:
              tile: int | tuple | None = 256, overlap: int = 64, chroma: str | None = None, fidelity: float | None = None) -> np.ndarray:
         "Fuse `a` (grey; RGB -> luma) and `b` (grey/RGB), float [0,1] or uint8, to float32 [0,1] in `tile` windows (None: whole), colour by `CHROMA[chroma or self.chroma]` against `b`; `hook_factory(model_fn, padded_shape)` adds a per-image hook; `fidelity` (default `self.fidelity`) the source-detail guidance strength."
         chroma = chroma or self.chroma; CHROMA[chroma]
-        steps, method = steps or self.restorer.steps, method or self.restorer.method   # the formulation's defaults
+        steps, method = steps or self.restorer.fuse_steps, method or self.restorer.method   # the formulation's fusion defaults
         fidelity = self.fidelity if fidelity is None else _check_fidelity(fidelity)
         a, b = np.asarray(a), np.asarray(b)
         for name, x in (("a", a), ("b", b)):

@@ -43,7 +43,7 @@ def fuse_one(fu: Fuser, pa, pb, outs: dict, ns) -> None:
     "Fuse one pair (and re-modulate it for `ns.text`) into the files `outs`."
     a, b = read_image(pa), read_image(pb)
     if looks_swapped(a, b): print(f"warning: {pa} is a colour image and {pb} is grey: are --a and --b swapped? (a = infrared / MRI, b = visible / CT / PET / SPECT)", file=sys.stderr)
-    check_min_size(a.shape[:2], "pair"); check_max_size(a.shape[:2], ns.max_side, ns.steps or fu.restorer.steps, 2)
+    check_min_size(a.shape[:2], "pair"); check_max_size(a.shape[:2], ns.max_side, ns.steps or fu.restorer.fuse_steps, 2)
     if a.ndim == 3: a = luma(a)
     kw = dict(tile=ns.tile or None, overlap=ns.overlap)
     if not ns.text:

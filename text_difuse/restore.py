@@ -169,6 +169,7 @@ class Restorer:
         self.schedule, self.pred_type, self.manifest, self.bf16, self.source = schedule, pred_type, manifest or {}, bf16, source
         self.anchor = anchor
         self.method, self.steps = sampling_of(spec)   # the formulation's defaults
+        self.fuse_steps = sampling_of(spec, "fuse")[1]   # and its step count for fusion
 
     @classmethod
     def from_pretrained(cls, name_or_path=DEFAULT_RESTORER, device=None, bf16: bool = True) -> "Restorer":

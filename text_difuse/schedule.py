@@ -196,11 +196,12 @@ FORMULATIONS = Registry("formulation")
 FORMULATIONS.register("paper", doc="the paper's: v-prediction of the absolute clean image from noise",
                       sampler="mean", steps=25)(DiffusionSpec())
 FORMULATIONS.register("anchored", doc="input-anchored: the network predicts the x0 residual over its condition; zero-initialised head = identity",
-                      sampler="ddim", steps=2)(DiffusionSpec(pred_type="x0", anchor="cond"))   # steps from the steps curve in results/training/ledger.md
+                      sampler="ddim", steps=2, fuse_steps=1)(DiffusionSpec(pred_type="x0", anchor="cond"))   # restore: the steps curve in results/training/ledger.md; fuse: results/fusion vs fusion_steps2
 
-def sampling_of(spec: DiffusionSpec) -> tuple[str, int]:
-    "The default `(sampler, steps)` of the registered formulation with `spec`'s parametrisation and anchor (the paper's for an unregistered one)."
+def sampling_of(spec: DiffusionSpec, use: str = "restore") -> tuple[str, int]:
+    "The default `(sampler, steps)` of the registered formulation with `spec`'s parametrisation and anchor (the paper's for an unregistered one), for `use` 'restore' or 'fuse' (its `fuse_steps` where it has one)."
+    if use not in ("restore", "fuse"): raise ValueError(f"use is 'restore' or 'fuse', got {use!r}")
     for name in FORMULATIONS:
         f = FORMULATIONS[name]
-        if (f.pred_type, f.anchor) == (spec.pred_type, spec.anchor): m = FORMULATIONS.meta(name); return m["sampler"], m["steps"]
+        if (f.pred_type, f.anchor) == (spec.pred_type, spec.anchor): m = FORMULATIONS.meta(name); return m["sampler"], (m.get("fuse_steps", m["steps"]) if use == "fuse" else m["steps"])
     return "mean", 25
