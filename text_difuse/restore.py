@@ -189,6 +189,10 @@ class Restorer:
         "The whole-image statistics every tile of `cond` is given (None for a network without the context branch: each tile sees its own)."
         return cond_stats(cond) if self.model.cfg.global_context else None
 
+    def luma_of(self, modality: str | None) -> str:
+        "The brightness policy for an image of `modality`: 'free' where the network sets exposure itself (a tone head), else `luma_for(modality)`."
+        return "free" if self.model.tone is not None else luma_for(modality)
+
     def prepare(self, cond: torch.Tensor, modality: str | None = None) -> torch.Tensor:
         "The condition the network works from: the whole image `cond` through the tone head, told `modality` if known (None: it decides from the image); `cond` itself without a tone head. Once per image, before tiling."
         if self.model.tone is None: return cond

@@ -214,9 +214,8 @@ def fusion_ceiling(a):
         fu = fusers[task]; r = fu.restorer
         ya, yb = grey(sa), grey(sb)
         ma = "infrared" if task == "ivif" else "medical"
-        lu = (lambda m: "free") if r.model.tone is not None else luma_for   # a tone head sets the exposure, told the modality
-        ra = grey(r.restore(sa, steps=a.steps, seed=j, luma=lu(ma), modality=ma if r.model.tone is not None else None))
-        rb = grey(r.restore(sb, steps=a.steps, seed=j, luma=lu(mod_b), modality=mod_b if r.model.tone is not None else None))
+        ra = grey(r.restore(sa, steps=a.steps, seed=j, luma=r.luma_of(ma), modality=ma if r.model.tone is not None else None))
+        rb = grey(r.restore(sb, steps=a.steps, seed=j, luma=r.luma_of(mod_b), modality=mod_b if r.model.tone is not None else None))
         cands = {"max rule (clean sources)": np.maximum(ya, yb), "ours (FCM)": grey(fu.fuse(sa, sb, steps=a.steps, seed=j)),
                  "a restored alone": ra, "b restored alone": rb, "max(a restored, b restored)": np.maximum(ra, rb)}
         for c, f in cands.items():
