@@ -117,6 +117,8 @@ DETECTOR_FORMAT = KINDS["detector"]["format"]
 DETECTORS = {n: resolve(n, "detector") for n in names_of("detector")}   # the shipped detectors (weights.ARTIFACTS)
 
 def _ultra_device(device=None):
+    "ultralytics' device string; a list of GPUs ('0,1') is passed through: ultralytics then trains with its own DDP (one process per GPU)."
+    if device and "," in str(device): return str(device).replace(" ", "")
     d = pick_device(device)
     return "cpu" if d.type == "cpu" else (str(d.index or 0) if d.type == "cuda" else d.type)
 

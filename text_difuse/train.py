@@ -14,7 +14,8 @@ import torch
 import torch.nn.functional as F
 from tqdm.auto import tqdm
 from .trainer import step_rng, step_generator, warmup_lr, ema_update, ema_decay_at, hardware, optimizer_step, fit, FitState
-from .core import Registry, pick_device
+from .core import Registry
+from .distributed import setup_distributed, shutdown_distributed, Objective
 from .weights import atomic_save, sha256_file, write_manifest, load_checked, KINDS, stale_temporaries
 from .cli import command, arg, alias, check_input, check_output, legacy_positional
 from .schedule import get_schedule, PRED_TYPES, DiffusionSpec, FORMULATIONS
@@ -23,8 +24,8 @@ from .losses import LOSSES
 
 # %% auto 0
 __all__ = ['SOURCES', 'DEFAULT_WEIGHTS', 'LOG_FIELDS', 'WEIGHTS_FORMAT', 'PoolImage', 'load_pool', 'PairSampler', 'TrainConfig',
-           'lr_at', 'check_run_folder', 'init_from', 'train_restore', 'export_weights', 'train_restore_cmd',
-           'export_restore_cmd']
+           'lr_at', 'check_global_batch', 'check_run_folder', 'init_from', 'train_restore', 'export_weights',
+           'train_restore_cmd', 'export_restore_cmd']
 
 # %% ../nbs/17_train.ipynb
 class PoolImage(NamedTuple):
@@ -132,9 +133,11 @@ class PairSampler:
         mod = 0 if rng.random() < self.p_auto else TONE_MODALITIES.index(pi.modality)
         return aug(a), aug(b), stats, aug(thumb), mod
 
-    def batch(self, k: int) -> tuple[torch.Tensor, ...]:
-        "The (clean, degraded, degraded-view statistics, degraded-view thumbnail, modality index or 0 = 'auto') batch of training step `k`."
-        items = [self.item(r) for r in step_rng(self.seed, k).spawn(self.batch_size)]
+    def batch(self, k: int, rank: int = 0, world: int = 1) -> tuple[torch.Tensor, ...]:
+        """The (clean, degraded, degraded-view statistics, degraded-view thumbnail, modality index or 0 = 'auto') batch of training step `k`:
+        rank `rank`'s share of the global batch of `batch_size * world` items (the same items one process would draw)."""
+        rngs = step_rng(self.seed, k).spawn(self.batch_size * world)[rank * self.batch_size:(rank + 1) * self.batch_size]
+        items = [self.item(r) for r in rngs]
         t = lambda z: torch.from_numpy(np.ascontiguousarray(np.stack(z).transpose(0, 3, 1, 2)))
         return t([it[0] for it in items]), t([it[1] for it in items]), torch.from_numpy(np.stack([it[2] for it in items])), t([it[3] for it in items]), torch.tensor([it[4] for it in items])
 
@@ -151,7 +154,7 @@ class TrainConfig:
     anchor: str = "cond"
     loss: str = "mse"
     iters: int = 20000
-    batch: int = 16
+    batch: int = 16                                 # per process: under torchrun the global batch is batch * world
     crop: int = 128
     lr: float = 3e-4
     weight_decay: float = 0.0
@@ -197,6 +200,14 @@ def lr_at(cfg: TrainConfig, k: int) -> float:
 LOG_FIELDS = ["step", "loss", "tone", "lr", "sec_per_it", "wall_s"]
 
 # %% ../nbs/17_train.ipynb
+def check_global_batch(ck: dict, batch: int, world: int) -> None:
+    "Refuse to resume a checkpoint under another global batch (`batch` per process times `world` processes) than it was trained with."
+    was = int(ck.get("global_batch", ck.get("train", {}).get("batch", batch * world)))
+    if was != batch * world:
+        hint = f"--batch {was // world}" if was % world == 0 else f"a process count that divides {was}"
+        raise ValueError(f"the checkpoint was trained with a global batch of {was}; {world} process(es) with --batch {batch} make "
+                         f"{batch * world}: resume with {hint} (the batch of each step is defined globally, so any process count works)")
+
 def check_run_folder(out: Path, resume: bool, overwrite: bool) -> None:
     "Remove temporaries of killed saves in `out`; refuse a folder that holds a run (last.pt / log.csv) unless `resume` or `overwrite`."
     for t in stale_temporaries(out): t.unlink()
@@ -231,10 +242,12 @@ def train_restore(cfg: TrainConfig, pool: list[PoolImage] | None = None) -> dict
     if cfg.threads: torch.set_num_threads(cfg.threads)
     out = Path(cfg.out); out.mkdir(parents=True, exist_ok=True)
     ckpt_path, log_path = out / "last.pt", out / "log.csv"
-    check_run_folder(out, cfg.resume, cfg.overwrite)
-    device = pick_device(cfg.device)
+    ctx = setup_distributed(cfg.device)   # rank 0 of 1 without torchrun; cfg.batch is per process, the global batch batch * world
+    device = ctx.device
     ucfg = get_config(cfg.preset, **cfg.unet)
     if cfg.crop % ucfg.multiple: raise ValueError(f"--crop must be a multiple of the {cfg.preset} network's {ucfg.multiple} pixels, got {cfg.crop}")
+    if ctx.main: check_run_folder(out, cfg.resume, cfg.overwrite)
+    ctx.barrier()
     model = build_unet(ucfg, seed=cfg.seed).to(device)
     fmt = torch.channels_last if cfg.channels_last else torch.contiguous_format
     model = model.to(memory_format=fmt)
@@ -245,10 +258,11 @@ def train_restore(cfg: TrainConfig, pool: list[PoolImage] | None = None) -> dict
         ck = torch.load(ckpt_path, map_location=device, weights_only=False)
         if UNetConfig.from_dict(ck["unet"]) != ucfg:
             raise ValueError(f"checkpoint {ckpt_path} has a different network ({ck['unet']}) than asked ({ucfg.to_dict()}); use another --out or resume=False")
+        check_global_batch(ck, cfg.batch, ctx.world)
         model.load_state_dict(ck["model"]); ema.load_state_dict(ck["ema"]); opt.load_state_dict(ck["opt"])
         step, wall, recent = ck["step"], ck["wall_s"], ck.get("loss", float("nan"))
     else:
-        if log_path.exists(): log_path.unlink()
+        if log_path.exists() and ctx.main: log_path.unlink()
         if cfg.init:   # a fresh machine with only the shipped fp16 weights: continue from them (optimizer restarts)
             step, wall = init_from(model, ema, cfg.init, ucfg, spec)
 
@@ -260,40 +274,46 @@ def train_restore(cfg: TrainConfig, pool: list[PoolImage] | None = None) -> dict
 
     def save():
         atomic_save(dict(model=model.state_dict(), ema=ema.state_dict(), opt=opt.state_dict(), step=st.step, wall_s=st.wall,
-                         loss=st.loss, unet=ucfg.to_dict(), **spec.to_dict(),
+                         loss=st.loss, unet=ucfg.to_dict(), **spec.to_dict(), global_batch=cfg.batch * ctx.world, world=ctx.world,
                          train=asdict(cfg), hardware=hardware(), n_pool=len(pool),
                          saved=datetime.datetime.now().isoformat(timespec="seconds")), ckpt_path)
 
-    def train_step(step: int) -> dict:
-        clean, deg, stats, thumb, mod = sampler.batch(step)
-        g = step_generator(cfg.seed, step)
-        t = torch.randint(0, cfg.T, (clean.shape[0],), generator=g)
-        if cfg.high_t: t = torch.where(torch.rand(t.shape, generator=g) < cfg.high_t, cfg.T - 1, t)   # high_t 0 draws nothing (older runs resume unchanged)
-        noise = torch.randn(clean.shape, generator=g)
-        clean, deg, stats, thumb, mod, t, noise = (z.to(device) for z in (clean, deg, stats, thumb, mod, t, noise))
-        if cfg.tone_only:   # the whole-image correction alone: no U-Net forward, a few ms a step
-            model.train(); l_tone = F.mse_loss(model.prepare(deg, thumb, stats, mod), clean)
-            optimizer_step(l_tone, model.tone.parameters(), opt, lr_at(cfg, step), cfg.grad_clip)
-            ema_update(ema, model, ema_decay_at(cfg.ema_decay, step))
-            return dict(loss=l_tone.item(), tone=l_tone.item())
-        x_t = sched.q_sample(clean, t, noise)
-        tgt = sched.target(clean, t, noise, cfg.pred_type)
-        if cfg.channels_last: x_t, deg = x_t.contiguous(memory_format=fmt), deg.contiguous(memory_format=fmt)
+    def objective(clean, deg, stats, thumb, mod, t, noise):
         model.train()
         cond = model.prepare(deg, thumb, stats, mod)   # the tone head's whole-image correction (fp32), or deg itself
+        if cfg.tone_only:   # the whole-image correction alone: no U-Net forward, a few ms a step
+            l_tone = F.mse_loss(cond, clean); return l_tone, l_tone
+        x_t = sched.q_sample(clean, t, noise)
+        tgt = sched.target(clean, t, noise, cfg.pred_type)
+        if cfg.channels_last: x_t, cond = x_t.contiguous(memory_format=fmt), cond.contiguous(memory_format=fmt)
         with torch.autocast(device.type, dtype=torch.bfloat16, enabled=use_bf16):
             pred = model(x_t, t, cond, stats if ucfg.global_context else None)
         pred = pred.float() + cond if spec.anchor == "cond" else pred.float()   # anchored: the network adds a residual
         loss = LOSSES[cfg.loss](pred, tgt)
         l_tone = F.mse_loss(cond, clean) if model.tone is not None else loss.new_zeros(())
         if cfg.w_tone and model.tone is not None: loss = loss + cfg.w_tone * l_tone
-        optimizer_step(loss, model.parameters(), opt, lr_at(cfg, step), cfg.grad_clip)
+        return loss, l_tone
+
+    if cfg.tone_only:   # only the tone head trains: DistributedDataParallel must not wait for the U-Net's gradients
+        for n, prm in model.named_parameters(): prm.requires_grad_(n.startswith("tone."))
+    step_loss = ctx.wrap(Objective(objective, model=model))
+    trained = list(model.tone.parameters()) if cfg.tone_only else list(model.parameters())
+
+    def train_step(step: int) -> dict:
+        clean, deg, stats, thumb, mod = sampler.batch(step, ctx.rank, ctx.world)
+        g, n, sl = step_generator(cfg.seed, step), clean.shape[0] * ctx.world, ctx.shard(clean.shape[0])   # drawn for the global batch
+        t = torch.randint(0, cfg.T, (n,), generator=g)
+        if cfg.high_t: t = torch.where(torch.rand(t.shape, generator=g) < cfg.high_t, cfg.T - 1, t)   # high_t 0 draws nothing (older runs resume unchanged)
+        noise = torch.randn((n, *clean.shape[1:]), generator=g)
+        loss, l_tone = step_loss(*(z.to(device) for z in (clean, deg, stats, thumb, mod, t[sl], noise[sl])))
+        optimizer_step(loss, trained, opt, lr_at(cfg, step), cfg.grad_clip)
         ema_update(ema, model, ema_decay_at(cfg.ema_decay, step))
-        return dict(loss=loss.item(), tone=l_tone.item())
+        return ctx.mean(dict(loss=loss.item(), tone=l_tone.item()))   # the global batch's loss, as one process would log it
 
     stopped = fit(train_step, st, cfg.iters, save, log_path, LOG_FIELDS, lambda k: lr_at(cfg, k), cfg.log_every, cfg.ckpt_every,
-                  cfg.max_minutes, cfg.progress, "train-restore")
-    return dict(step=st.step, loss=st.loss, stopped=stopped, checkpoint=str(ckpt_path), log=str(log_path), wall_s=st.wall)
+                  cfg.max_minutes, cfg.progress, "train-restore", main=ctx.main, agree=ctx.any)
+    return dict(step=st.step, loss=st.loss, stopped=stopped, checkpoint=str(ckpt_path), log=str(log_path), wall_s=st.wall,
+                main=ctx.main, world=ctx.world)
 
 # %% ../nbs/17_train.ipynb
 WEIGHTS_FORMAT = KINDS["restorer"]["format"]
@@ -330,6 +350,7 @@ _D = lambda f: TrainConfig.__dataclass_fields__[f].default   # one source of def
          arg("--init", default=None, help="without OUT/last.pt: start from exported weights (e.g. text_difuse/weights/restore_compact.pt) at their iteration count"),
          arg("--data-root", default=None, help="data root (default: $TEXT_DIFUSE_DATA)"),
          arg("--seed", type=int, default=_D("seed")), arg("--ckpt-every", type=int, default=_D("ckpt_every")),
+         arg("--log-every", type=int, default=_D("log_every"), help="steps per row of log.csv"),
          arg("--fp32", action="store_true", help="train in fp32 instead of bf16 autocast"), alias("--no-bf16", "--fp32", const=True),
          arg("--formulation", default="anchored", choices=list(FORMULATIONS), help="anchored: x0 = input + predicted residual (identity at start); paper: v-prediction of the clean image"),
          arg("--no-context", action="store_true", help="without the whole-image luma context branch (UNetConfig.global_context)"),
@@ -346,11 +367,13 @@ def train_restore_cmd(ns):
     if ns.init: check_input(ns.init, "--init", "file")
     cfg = TrainConfig(out=ns.out, preset=ns.preset, iters=ns.iters, batch=ns.batch, crop=ns.crop, lr=ns.lr,
                       max_minutes=ns.max_minutes, resume=ns.resume, overwrite=ns.overwrite, init=ns.init, data_root=ns.data_root, seed=ns.seed,
-                      ckpt_every=ns.ckpt_every, threads=ns.threads, device=ns.device, bf16=not ns.fp32, p_clean=ns.p_clean, high_t=ns.high_t,
+                      ckpt_every=ns.ckpt_every, log_every=ns.log_every, threads=ns.threads, device=ns.device, bf16=not ns.fp32, p_clean=ns.p_clean, high_t=ns.high_t,
                       pred_type=FORMULATIONS[ns.formulation].pred_type, anchor=FORMULATIONS[ns.formulation].anchor,
                       unet={"global_context": not ns.no_context, "tone_knots": 0 if ns.no_tone else TrainConfig().unet["tone_knots"]}, w_tone=ns.w_tone, tone_only=ns.tone_only,
                       weights=json.loads(ns.sources) if ns.sources else dict(DEFAULT_WEIGHTS))
-    r = train_restore(cfg)
+    try: r = train_restore(cfg)
+    finally: shutdown_distributed()
+    if not r["main"]: return 130 if r["stopped"] == "signal" else 0   # under torchrun, rank 0 reports and exports
     print(f"stopped ({r['stopped']}) at step {r['step']}, loss {r['loss']:.5f}; checkpoint {r['checkpoint']}, log {r['log']}")
     if ns.export: print(f"exported {export_weights(r['checkpoint'], ns.export)['file']}")
     return 130 if r["stopped"] == "signal" else 0

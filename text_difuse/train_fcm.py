@@ -23,7 +23,8 @@ from .unet import split_features
 from .fcm import TASKS
 from .fuse import save_fcm, load_fcm
 from .trainer import step_rng, step_generator, warmup_lr, ema_update, ema_decay_at, hardware, optimizer_step, fit, FitState
-from .train import _u8, check_run_folder
+from .train import _u8, check_run_folder, check_global_batch
+from .distributed import setup_distributed, shutdown_distributed, Objective
 from .losses import sobel_mag, fusion_loss
 
 # %% auto 0
@@ -83,8 +84,10 @@ class FusionPairSampler:
         aug = lambda z: np.rot90(z[:, ::-1] if flip else z, k)
         return [aug(to_model(z)) for z in (ca, cb, da, db)]
 
-    def batch(self, k: int):
-        items = [self.item(r) for r in step_rng(self.seed, k).spawn(self.batch_size)]
+    def batch(self, k: int, rank: int = 0, world: int = 1):
+        "Rank `rank`'s share of step `k`'s global batch of `batch_size * world` pairs."
+        rngs = step_rng(self.seed, k).spawn(self.batch_size * world)[rank * self.batch_size:(rank + 1) * self.batch_size]
+        items = [self.item(r) for r in rngs]
         return [torch.from_numpy(np.ascontiguousarray(np.stack([it[j] for it in items]).transpose(0, 3, 1, 2))) for j in range(4)]
 
 # %% ../nbs/22_train_fcm.ipynb
@@ -129,11 +132,13 @@ def train_fcm(cfg: FCMTrainConfig, pool: dict | None = None, restorer: Restorer 
     "Train (or resume) the FCM of `cfg.task` against the frozen restorer; returns a summary dict."
     TASKS[cfg.task]
     if cfg.threads: torch.set_num_threads(cfg.threads)
-    r = restorer or Restorer.from_pretrained(cfg.restorer)
+    ctx = setup_distributed(restorer.device if restorer else None)   # cfg.batch is per process
+    r = restorer or Restorer.from_pretrained(cfg.restorer, device=ctx.device)
     dev, model = r.device, r.model
     out = Path(cfg.out); out.mkdir(parents=True, exist_ok=True)
     ckpt_path, log_path = out / "last.pt", out / "log.csv"
-    check_run_folder(out, cfg.resume, cfg.overwrite)
+    if ctx.main: check_run_folder(out, cfg.resume, cfg.overwrite)
+    ctx.barrier()
     with torch.random.fork_rng(devices=[]):
         torch.manual_seed(cfg.seed); fcm = FusionControlModule.for_unet(model, anchor=r.anchor == "cond").to(dev)
     ema = copy.deepcopy(fcm).eval().requires_grad_(False)
@@ -141,10 +146,11 @@ def train_fcm(cfg: FCMTrainConfig, pool: dict | None = None, restorer: Restorer 
     step, wall, recent = 0, 0.0, float("nan")
     if cfg.resume and ckpt_path.exists():
         ck = torch.load(ckpt_path, map_location=dev, weights_only=False)
+        check_global_batch(ck, cfg.batch, ctx.world)
         fcm.load_state_dict(ck["fcm"]); ema.load_state_dict(ck["ema"]); opt.load_state_dict(ck["opt"])
         step, wall, recent = ck["step"], ck["wall_s"], ck.get("loss", float("nan"))
     else:
-        if log_path.exists(): log_path.unlink()
+        if log_path.exists() and ctx.main: log_path.unlink()
         if cfg.init:
             start, _ = load_fcm(cfg.init, r)   # an FCM without the anchor head starts an anchored one: the head keeps its zero start
             missing, unexpected = fcm.load_state_dict(start.state_dict(), strict=False)
@@ -163,14 +169,10 @@ def train_fcm(cfg: FCMTrainConfig, pool: dict | None = None, restorer: Restorer 
 
     def save():
         atomic_save(dict(fcm=fcm.state_dict(), ema=ema.state_dict(), opt=opt.state_dict(), step=st.step, wall_s=st.wall, loss=st.loss,
-                         train=asdict(cfg), hardware=hardware(), restorer_sha256=r.manifest.get("sha256"),
+                         global_batch=cfg.batch * ctx.world, world=ctx.world, train=asdict(cfg), hardware=hardware(), restorer_sha256=r.manifest.get("sha256"),
                          saved=datetime.datetime.now().isoformat(timespec="seconds")), ckpt_path)
 
-    def train_step(step: int) -> dict:
-        ca, cb, da, db = (z.to(dev) for z in sampler.batch(step))
-        g = step_generator(cfg.seed, step)
-        t = visited[torch.randint(0, len(visited), (ca.shape[0],), generator=g)].to(dev)
-        noise = torch.randn(ca.shape, generator=g).to(dev)
+    def objective(ca, cb, da, db, t, noise):
         tgt = torch.cat([torch.maximum(ca[:, :1], cb[:, :1]), cb[:, 1:]], 1)
         x_t = sched.q_sample(tgt, t, noise)
         pair_clean = ((da == ca).flatten(1).all(1) & (db == cb).flatten(1).all(1)).float()   # before any correction
@@ -184,18 +186,30 @@ def train_fcm(cfg: FCMTrainConfig, pool: dict | None = None, restorer: Restorer 
         with ac(): pred = model.decoder(fcm(fa, fb)).float()
         l_anchor = pred.new_zeros(())
         if r.anchor == "cond":   # the residual's anchor; a pair whose sources are both clean should fuse to it (residual 0)
-            l_anchor = (pred.abs().mean((1, 2, 3)) * pair_clean).sum() / pair_clean.sum().clamp(min=1)
+            # normalised by the global batch's count of clean pairs (times world: DDP averages the ranks' gradients)
+            l_anchor = (pred.abs().mean((1, 2, 3)) * pair_clean).sum() * ctx.world / ctx.total(pair_clean.sum()).clamp(min=1)
             pred = pred + anchor_combine(da, db, fcm.anchor_weight(da, db, fa, fb))
         x0 = sched.pred_x0(x_t, t, pred, r.pred_type).clamp(-1, 1)
         loss, parts = fusion_loss(x0, ca, cb, cfg.w_grad, cfg.w_color)
         loss = loss + cfg.w_anchor * l_anchor; parts["anchor"] = l_anchor.item()
+        return loss, parts
+
+    step_loss = ctx.wrap(Objective(objective, fcm=fcm))   # the restorer is frozen: only the FCM's gradients are averaged
+
+    def train_step(step: int) -> dict:
+        ca, cb, da, db = (z.to(dev) for z in sampler.batch(step, ctx.rank, ctx.world))
+        g, n, sl = step_generator(cfg.seed, step), ca.shape[0] * ctx.world, ctx.shard(ca.shape[0])   # drawn for the global batch
+        t = visited[torch.randint(0, len(visited), (n,), generator=g)[sl]].to(dev)
+        noise = torch.randn((n, *ca.shape[1:]), generator=g)[sl].to(dev)
+        loss, parts = step_loss(ca, cb, da, db, t, noise)
         optimizer_step(loss, fcm.parameters(), opt, lr_at(step), cfg.grad_clip)
         ema_update(ema, fcm, ema_decay_at(cfg.ema_decay, step))
-        return dict(loss=loss.item(), **parts)
+        return ctx.mean(dict(loss=loss.item(), **parts))
 
     stopped = fit(train_step, st, cfg.iters, save, log_path, FCM_LOG, lr_at, cfg.log_every, cfg.ckpt_every, cfg.max_minutes,
-                  cfg.progress, f"train-fcm {cfg.task}")
-    return dict(step=st.step, loss=st.loss, stopped=stopped, checkpoint=str(ckpt_path), log=str(log_path), wall_s=st.wall, ema=ema, restorer=r)
+                  cfg.progress, f"train-fcm {cfg.task}", main=ctx.main, agree=ctx.any)
+    return dict(step=st.step, loss=st.loss, stopped=stopped, checkpoint=str(ckpt_path), log=str(log_path), wall_s=st.wall, ema=ema, restorer=r,
+                main=ctx.main, world=ctx.world)
 
 # %% ../nbs/22_train_fcm.ipynb
 _D = lambda f: FCMTrainConfig.__dataclass_fields__[f].default   # one source of defaults: the config dataclass
@@ -208,6 +222,7 @@ _D = lambda f: FCMTrainConfig.__dataclass_fields__[f].default   # one source of 
          arg("--overwrite", action="store_true", help="start again in a folder that holds a run"),
          arg("--restorer", default=_D("restorer"), help="restorer weights (name or .pt with manifest)"),
          arg("--data-root", default=None), arg("--seed", type=int, default=_D("seed")),
+         arg("--ckpt-every", type=int, default=_D("ckpt_every")), arg("--log-every", type=int, default=_D("log_every"), help="steps per row of log.csv"),
          arg("--w-grad", type=float, default=_D("w_grad"), help="weight of the gradient loss (0: the no-gradient-loss ablation)"),
          arg("--w-color", type=float, default=_D("w_color"), help="weight of the chroma loss"),
          arg("--tone", action="store_true", help="put the sources through the restorer's tone head first (the FCM is then fused with it: Fuser tone from the manifest)"),
@@ -221,8 +236,10 @@ def train_fcm_cmd(ns):
     dest = None if not ns.export else WEIGHTS_DIR / f"fcm_{ns.task}.pt" if ns.export == "shipped" else check_output(ns.export, "--export", overwrite=True, kind="file", exts={".pt"})
     cfg = FCMTrainConfig(task=ns.task, out=ns.out or f"checkpoints/fcm_{ns.task}", restorer=ns.restorer, iters=ns.iters, batch=ns.batch,
                          crop=ns.crop, lr=ns.lr, max_minutes=ns.max_minutes, resume=ns.resume, overwrite=ns.overwrite, data_root=ns.data_root,
-                         seed=ns.seed, threads=ns.threads, w_grad=ns.w_grad, w_color=ns.w_color, w_anchor=ns.w_anchor, init=ns.init, steps=ns.steps, tone=ns.tone)
-    r = train_fcm(cfg)
+                         seed=ns.seed, ckpt_every=ns.ckpt_every, log_every=ns.log_every, threads=ns.threads, w_grad=ns.w_grad, w_color=ns.w_color, w_anchor=ns.w_anchor, init=ns.init, steps=ns.steps, tone=ns.tone)
+    try: r = train_fcm(cfg)
+    finally: shutdown_distributed()
+    if not r["main"]: return 130 if r["stopped"] == "signal" else 0   # under torchrun, rank 0 reports and exports
     print(f"stopped ({r['stopped']}) at step {r['step']}, loss {r['loss']:.5f}; checkpoint {r['checkpoint']}")
     if dest:
         m = save_fcm(r["ema"], dest, ns.task, r["restorer"],

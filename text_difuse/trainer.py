@@ -80,23 +80,29 @@ class FitState:
 
 def fit(train_step: Callable[[int], dict], state: FitState, iters: int, save: Callable[[], None], log_path, fields: list[str],
         lr_of: Callable[[int], float], log_every: int = 10, ckpt_every: int = 100, max_minutes: float | None = None,
-        progress: bool = True, desc: str = "train") -> str:
+        progress: bool = True, desc: str = "train", main: bool = True, agree: Callable[..., tuple] | None = None) -> str:
     """The loop every trainer shares: run `train_step(step) -> dict(loss=, **parts)` until `iters`, keep a windowed CSV log
     (rows past `state.step` from an interrupted run are dropped), `save()` every `ckpt_every` steps and at the end; stop early,
-    between steps, on SIGINT/SIGTERM or when the next step would overrun `max_minutes`. Returns why it stopped."""
+    between steps, on SIGINT/SIGTERM or when the next step would overrun `max_minutes`. Returns why it stopped.
+    Under `torchrun`: only the `main` rank writes the log and saves, and `agree` (`DistContext.any`) makes a stop on one rank a
+    stop on all, at the same step."""
     log_path = Path(log_path)
-    rows = _read_log(log_path, state.step)
-    with open(log_path, "w", newline="") as f:
-        wr = csv.DictWriter(f, fields); wr.writeheader(); wr.writerows(rows)
+    agree = agree or (lambda *flags: flags)
+    if main:
+        rows = _read_log(log_path, state.step)
+        with open(log_path, "w", newline="") as f:
+            wr = csv.DictWriter(f, fields); wr.writeheader(); wr.writerows(rows)
     t_start, done, stopped, win, win_n, win_t = time.time(), 0, "iters", {}, 0, time.time()
     budget = None if max_minutes is None else max_minutes * 60.0
-    bar = tqdm(total=iters, initial=state.step, disable=not progress, desc=desc, mininterval=2.0)
-    with _StopFlag() as stop, open(log_path, "a", newline="") as logf:
+    bar = tqdm(total=iters, initial=state.step, disable=not (progress and main), desc=desc, mininterval=2.0)
+    with _StopFlag() as stop, open(log_path if main else os.devnull, "a", newline="") as logf:
         wr = csv.DictWriter(logf, fields)
         while state.step < iters:
             elapsed = time.time() - t_start
-            if budget is not None and done > 0 and elapsed + elapsed / done > budget:   # the next step would overrun
-                stopped = "time"; break
+            over = budget is not None and done > 0 and elapsed + elapsed / done > budget   # the next step would overrun
+            over, sig = agree(over, stop.set)
+            if sig: stopped = "signal"; break
+            if over: stopped = "time"; break
             t0 = time.time()
             out = train_step(state.step)
             state.step += 1; done += 1
@@ -109,9 +115,8 @@ def fit(train_step: Callable[[int], dict], state: FitState, iters: int, save: Ca
                 wr.writerow({**{k: f"{v / win_n:.6f}" for k, v in win.items()}, "step": state.step, "lr": f"{lr_of(state.step - 1):.3e}",
                              "sec_per_it": f"{(time.time() - win_t) / win_n:.4f}", "wall_s": f"{state.wall:.1f}"}); logf.flush()
                 win, win_n, win_t = {}, 0, time.time()
-            if state.step % ckpt_every == 0: save()
-            if stop.set: stopped = "signal"; break
+            if state.step % ckpt_every == 0 and main: save()
         if win_n: state.loss = win["loss"] / win_n
-        save()
+        if main: save()
     bar.close()
     return stopped
