@@ -76,18 +76,8 @@ class Fuser:
             return cls(r, module, task, manifest, chroma, fidelity, guidance, tone)
         return cls(r, fcm, task, chroma=chroma, fidelity=fidelity, guidance=guidance, tone=bool(tone))
 
-    def gates(self, a: np.ndarray, b: np.ndarray) -> tuple[float, float]:
-        "How clean each source is for the source-detail guidance (`guide.cleanliness` of its estimated noise std)."
-        g = self.guidance
-        return tuple(cleanliness(noise_sigma(x), g["lo"], g["hi"]) for x in (a, b))
-
-    def fuse(self, a: np.ndarray, b: np.ndarray, steps: int | None = None, seed: int | None = 0, method: str | None = None,
-             hooks: Sequence[Callable] = (), progress: bool = False, hook_factory: Callable | None = None,
-             tile: int | tuple | None = 256, overlap: int = 64, chroma: str | None = None, fidelity: float | None = None) -> np.ndarray:
-        "Fuse `a` (grey; RGB -> luma) and `b` (grey/RGB), float [0,1] or uint8, to float32 [0,1] in `tile` windows (None: whole), colour by `CHROMA[chroma or self.chroma]` against `b`; `hook_factory(model_fn, padded_shape)` adds a per-image hook; `fidelity` (default `self.fidelity`) the source-detail guidance strength."
-        chroma = chroma or self.chroma; CHROMA[chroma]
-        steps, method = steps or self.restorer.fuse_steps, method or self.restorer.method   # the formulation's fusion defaults
-        fidelity = self.fidelity if fidelity is None else _check_fidelity(fidelity)
+    def _conditions(self, a, b) -> tuple:
+        "Checked sources (`a` as luma) and their padded conditions: `(a, b, cond_a, cond_b, hw, whole-image stats)`, tone-corrected if `self.tone`."
         a, b = np.asarray(a), np.asarray(b)
         for name, x in (("a", a), ("b", b)):
             if not (x.ndim == 2 or (x.ndim == 3 and x.shape[-1] == 3)):
@@ -97,13 +87,56 @@ class Fuser:
         dev = self.restorer.device
         ca, hw = pad_to_multiple(image_tensor(a, dev), self.restorer.multiple)
         cb, _ = pad_to_multiple(image_tensor(b, dev), self.restorer.multiple)
-        g = torch_generator(seed, dev.type)
-        x_T = torch.randn(ca.shape, generator=g, device=dev)
         stats = (self.restorer.context(ca), self.restorer.context(cb))   # whole-image context for every tile
         ma, mb = TASKS.meta(self.task)["modalities"]
         if self.tone: ca, cb = self.restorer.prepare(ca, ma), self.restorer.prepare(cb, mb)    # each source's whole-image tone correction (a tone head's)
-        model_fn = TiledDenoiser(lambda w: fused_denoiser(self.restorer, self.fcm, ca[..., w[0], w[1]], cb[..., w[0], w[1]], stats),
-                                 tuple(ca.shape[-2:]), tile, overlap, self.restorer.multiple)
+        return a, b, ca, cb, hw, stats
+
+    def _denoiser(self, ca, cb, stats, tile, overlap, batch: int = 1) -> TiledDenoiser:
+        "The fused denoiser over `tile` windows of conditions (B, 3, H, W), `batch` windows per forward."
+        win = lambda z, ws: torch.cat([z[..., r, c] for r, c in ws])
+        rep = lambda s, k: None if s is None else torch.cat([s] * k)
+        many = lambda ws: fused_denoiser(self.restorer, self.fcm, win(ca, ws), win(cb, ws), tuple(rep(s, len(ws)) for s in stats))
+        return TiledDenoiser(lambda w: fused_denoiser(self.restorer, self.fcm, ca[..., w[0], w[1]], cb[..., w[0], w[1]], stats),
+                             tuple(ca.shape[-2:]), tile, overlap, self.restorer.multiple, many, batch)
+
+    def fuse_many(self, pairs: Sequence[tuple], steps: int | None = None, seed: int | None = 0, method: str | None = None,
+                  tile: int | tuple | None = 256, overlap: int = 64, chroma: str | None = None, batch: int = 1) -> list[np.ndarray]:
+        """Fuse same-size `pairs` [(a, b), ...] together: their images (times their tiles, `batch` per forward) share each network
+        forward. Each starts from its own noise of `seed`, so with the deterministic default sampler each result is `fuse(a, b)`'s.
+        Without source-detail guidance or hooks (they are per pair: use `fuse`)."""
+        if self.fidelity: raise ValueError("fuse_many runs without source-detail guidance: use fuse() per pair for fidelity > 0")
+        chroma = chroma or self.chroma; CHROMA[chroma]
+        steps, method = steps or self.restorer.fuse_steps, method or self.restorer.method
+        prepared = [self._conditions(a, b) for a, b in pairs]
+        if len({p[2].shape for p in prepared}) > 1: raise ValueError(f"fuse_many needs pairs of one size, got {sorted({p[0].shape[:2] for p in prepared})}")
+        cat = lambda j: torch.cat([p[j] for p in prepared])
+        ca, cb = cat(2), cat(3)
+        stats = tuple(None if prepared[0][5][i] is None else torch.cat([p[5][i] for p in prepared]) for i in range(2))
+        dev = self.restorer.device
+        g = [torch_generator(seed, dev.type) for _ in prepared]
+        x_T = torch.cat([torch.randn(p[2].shape, generator=gi, device=dev) for p, gi in zip(prepared, g)])
+        with torch.no_grad():
+            x = sample(self._denoiser(ca, cb, stats, tile, overlap, batch), self.restorer.schedule, x_T, steps=steps, method=method, generator=g[0])
+            x = apply_chroma(crop_to(x, prepared[0][4]).float(), crop_to(cb, prepared[0][4]), chroma)
+        return [from_model(xi.permute(1, 2, 0).cpu().numpy(), grey=p[1].ndim == 2) for xi, p in zip(x, prepared)]
+
+    def gates(self, a: np.ndarray, b: np.ndarray) -> tuple[float, float]:
+        "How clean each source is for the source-detail guidance (`guide.cleanliness` of its estimated noise std)."
+        g = self.guidance
+        return tuple(cleanliness(noise_sigma(x), g["lo"], g["hi"]) for x in (a, b))
+
+    def fuse(self, a: np.ndarray, b: np.ndarray, steps: int | None = None, seed: int | None = 0, method: str | None = None,
+             hooks: Sequence[Callable] = (), progress: bool = False, hook_factory: Callable | None = None,
+             tile: int | tuple | None = 256, overlap: int = 64, chroma: str | None = None, fidelity: float | None = None, batch: int = 1) -> np.ndarray:
+        "Fuse `a` (grey; RGB -> luma) and `b` (grey/RGB), float [0,1] or uint8, to float32 [0,1] in `tile` windows (None: whole; `batch` per forward), colour by `CHROMA[chroma or self.chroma]` against `b`; `hook_factory(model_fn, padded_shape)` adds a per-image hook; `fidelity` (default `self.fidelity`) the source-detail guidance strength."
+        chroma = chroma or self.chroma; CHROMA[chroma]
+        steps, method = steps or self.restorer.fuse_steps, method or self.restorer.method   # the formulation's fusion defaults
+        fidelity = self.fidelity if fidelity is None else _check_fidelity(fidelity)
+        a, b, ca, cb, hw, stats = self._conditions(a, b)
+        g = torch_generator(seed, self.restorer.device.type)
+        x_T = torch.randn(ca.shape, generator=g, device=self.restorer.device)
+        model_fn = self._denoiser(ca, cb, stats, tile, overlap, batch)
         hooks = list(hooks) + ([hook_factory(model_fn, tuple(ca.shape))] if hook_factory else [])
         if fidelity > 0:   # first: later hooks (re-modulation) see the guided estimate and may override it inside their mask
             gd = self.guidance

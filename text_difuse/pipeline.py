@@ -10,7 +10,7 @@ import numpy as np
 from tqdm.auto import tqdm
 from .cli import command, arg, alias, check_input, check_output, check_range, check_tiling
 from .io import read_image, write_image, luma
-from .restore import CHROMA, MAX_SIDE, check_min_size, check_max_size
+from .restore import CHROMA, MAX_SIDE, check_min_size, check_max_size, tile_grid
 from .fcm import TASKS, FUSION_RULES
 from .fuse import Fuser
 from .weights import DEFAULT_RESTORER
@@ -18,7 +18,7 @@ from .locate import LOCATORS, prompt_mask
 from .remodulate import MODULATORS, remodulated_fusion
 
 # %% auto 0
-__all__ = ['looks_swapped', 'fuse_one', 'fuse_cmd']
+__all__ = ['looks_swapped', 'fuse_one', 'batch_plan', 'fuse_folder', 'fuse_cmd']
 
 # %% ../nbs/40_pipeline.ipynb
 def _outputs(out: Path, text: bool) -> dict:
@@ -39,18 +39,50 @@ def looks_swapped(a: np.ndarray, b: np.ndarray) -> bool:
     colour = lambda x: x.ndim == 3 and float(np.abs(x - x.mean(-1, keepdims=True)).mean()) > 2 / 255
     return colour(a) and not colour(b)
 
-def fuse_one(fu: Fuser, pa, pb, outs: dict, ns) -> None:
-    "Fuse one pair (and re-modulate it for `ns.text`) into the files `outs`."
+def _read_pair(fu: Fuser, pa, pb, ns) -> tuple[np.ndarray, np.ndarray]:
+    "The checked sources of one pair (`a` as luma), with a warning when they look swapped."
     a, b = read_image(pa), read_image(pb)
     if looks_swapped(a, b): print(f"warning: {pa} is a colour image and {pb} is grey: are --a and --b swapped? (a = infrared / MRI, b = visible / CT / PET / SPECT)", file=sys.stderr)
     check_min_size(a.shape[:2], "pair"); check_max_size(a.shape[:2], ns.max_side, ns.steps or fu.restorer.fuse_steps, 2)
-    if a.ndim == 3: a = luma(a)
+    if a.shape[:2] != b.shape[:2]: raise ValueError(f"{pa} is {a.shape[1]}x{a.shape[0]} but {pb} is {b.shape[1]}x{b.shape[0]}: the pair must be co-registered")
+    return (luma(a) if a.ndim == 3 else a), b
+
+def fuse_one(fu: Fuser, pa, pb, outs: dict, ns) -> None:
+    "Fuse one pair (and re-modulate it for `ns.text`) into the files `outs`."
+    a, b = _read_pair(fu, pa, pb, ns)
     kw = dict(tile=ns.tile or None, overlap=ns.overlap)
-    if not ns.text:
-        _write_atomic(outs["fused"], fu.fuse(a, b, ns.steps, ns.seed, progress=not ns.a_dir, **kw)); return   # a bar over the steps of one pair
+    if not ns.text:   # a bar over the steps of one pair
+        _write_atomic(outs["fused"], fu.fuse(a, b, ns.steps, ns.seed, progress=not ns.a_dir, batch=ns.batch, **kw)); return
     mask = prompt_mask(a, b, ns.text, locator=ns.locator)
     res = remodulated_fusion(fu, a, b, mask, ns.steps, ns.seed, method=ns.modulation, **kw)
     for k, key in (("base", "base"), ("mask", "mask"), ("fused", "modulated")): _write_atomic(outs[k], res[key])
+
+def batch_plan(hw, batch: int, tile, overlap: int, multiple: int) -> tuple[int, int]:
+    "`(pairs fused together, tiles per chunk)` so that about `batch` tiles of (H, W) pairs go through each forward."
+    pad = tuple(-(-s // multiple) * multiple for s in hw)
+    _, _, ys, xs = tile_grid(pad, tile, overlap, multiple)
+    n = len(ys) * len(xs)
+    pairs = max(1, batch // n)
+    return pairs, max(1, min(n, batch // pairs))
+
+def fuse_folder(fu: Fuser, todo: list, ns, bar) -> list[str]:
+    """Fuse folder jobs `todo` (no `--text`): pairs of one size are fused together, about `--batch` tiles per forward; a pair
+    that cannot be read is reported and skipped. Images are read as their group fills, so memory stays bounded. Returns the failures."""
+    failed, waiting = [], {}
+    def flush(key):
+        group = waiting.pop(key)
+        outs = fu.fuse_many([(a, b) for _, a, b, _ in group], ns.steps, ns.seed, tile=ns.tile or None, overlap=ns.overlap, batch=key[2])
+        for (_, _, _, o), img in zip(group, outs): _write_atomic(o["fused"], img)
+        bar.update(len(group))
+    for name, pa, pb, outs in todo:
+        try: a, b = _read_pair(fu, pa, pb, ns)
+        except (OSError, ValueError) as e:
+            failed.append(f"{name}: {e}"); print(f"failed: {name}: {e}", file=sys.stderr); bar.update(1); continue
+        key = (a.shape[:2], *batch_plan(a.shape[:2], ns.batch, ns.tile or None, ns.overlap, fu.restorer.multiple))
+        waiting.setdefault(key, []).append((name, a, b, outs))
+        if len(waiting[key]) >= key[1]: flush(key)
+    for key in list(waiting): flush(key)
+    return failed
 
 @command("fuse", "Fuse an infrared/visible or medical pair (or two folders) with the diffusion model and the FCM; --text re-modulates the named objects",
          arg("--a", help="infrared / MRI image"), arg("--b", help="visible / CT / PET / SPECT image"),
@@ -66,6 +98,7 @@ def fuse_one(fu: Fuser, pa, pb, outs: dict, ns) -> None:
          arg("--modulation", default="fcm", choices=list(MODULATORS), help="re-modulation: fcm (the paper's: adapt the FCM per step) or unsharp"),
          arg("--tile", type=int, default=256, help="denoise in overlapping tiles of this size (0: the whole image at once)"),
          arg("--overlap", type=int, default=64, help="pixels shared by neighbouring tiles (less than --tile)"),
+         arg("--batch", type=int, default=1, help="tiles per network forward: tiles of one image, and in folder mode same-size pairs fused together (more: faster on a GPU, more memory)"),
          arg("--chroma", default=None, choices=list(CHROMA), help="colour policy; default: the task's (ivif matched, medical source)"),
          arg("--fidelity", type=float, default=0.0, help="source-detail guidance strength in [0, 1] (0: off): keep the detail of sources that are not noisy"),
          arg("--max-side", type=int, default=MAX_SIDE, help="refuse larger inputs (the refusal says how long they would take)"),
@@ -76,6 +109,7 @@ def fuse_cmd(ns):
     if ns.fcm not in ("pretrained", *FUSION_RULES) and not Path(ns.fcm).suffix:
         raise ValueError(f"--fcm {ns.fcm!r}: neither an FCM weights file (.pt) nor one of pretrained, {', '.join(FUSION_RULES)}")
     check_range(ns.steps, "--steps", 1, 1000, integer=True); check_range(ns.fidelity, "--fidelity", 0.0, 1.0); check_tiling(ns.tile, ns.overlap)
+    check_range(ns.batch, "--batch", 1, 4096, integer=True)
     out = Path(ns.out)
     if ns.a_dir:
         from text_difuse.data import match_folders
@@ -94,7 +128,10 @@ def fuse_cmd(ns):
     if len(todo) < len(jobs): print(f"{len(jobs) - len(todo)} pair(s) already fused in {out}: skipped (--overwrite fuses them again)", file=sys.stderr)
     fu = Fuser.from_pretrained(ns.task, ns.fcm, ns.restorer, chroma=ns.chroma, fidelity=ns.fidelity)
     failed, t0 = [], time.time()
-    for name, pa, pb, outs in tqdm(todo, desc="fuse", disable=len(todo) <= 1):
+    batched = bool(ns.a_dir) and not ns.text and not fu.fidelity   # plain folder fusion: same-size pairs together, a bar with the ETA
+    if batched:
+        with tqdm(total=len(todo), desc="fuse", unit="pair", disable=len(todo) <= 1) as bar: failed = fuse_folder(fu, todo, ns, bar)
+    for name, pa, pb, outs in ([] if batched else tqdm(todo, desc="fuse", disable=len(todo) <= 1)):
         try: fuse_one(fu, pa, pb, outs, ns)
         except (OSError, ValueError) as e:
             if not ns.a_dir: raise

@@ -19,9 +19,9 @@ from .weights import resolve, load_checked, names_of, DEFAULT_RESTORER
 
 # %% auto 0
 __all__ = ['MIN_SIDE', 'MAX_SIDE', 'SEC_PER_MPIX_CALL', 'CHROMA', 'LUMA', 'MODALITY_LUMA', 'resolve_weights', 'load_weights',
-           'check_min_size', 'size_estimate', 'check_max_size', 'tile_starts', 'TiledDenoiser', 'chroma_diffused',
-           'chroma_source', 'chroma_matched', 'apply_chroma', 'LumaAnchor', 'luma_free', 'luma_anchored', 'luma_for',
-           'Restorer', 'restore_cmd']
+           'check_min_size', 'size_estimate', 'check_max_size', 'tile_starts', 'tile_grid', 'TiledDenoiser',
+           'chroma_diffused', 'chroma_source', 'chroma_matched', 'apply_chroma', 'LumaAnchor', 'luma_free',
+           'luma_anchored', 'luma_for', 'Restorer', 'restore_cmd']
 
 # %% ../nbs/14_restore.ipynb
 def resolve_weights(name_or_path) -> Path:
@@ -67,6 +67,15 @@ def tile_starts(n: int, tile: int, overlap: int) -> list[int]:
     k = math.ceil((n - overlap) / (tile - overlap))
     return sorted(set(np.linspace(0, n - tile, k).round().astype(int).tolist()))
 
+def tile_grid(hw, tile: int | tuple[int, int] | None = None, overlap: int = 64, multiple: int = 1) -> tuple:
+    "`((th, tw), (oy, ox), row starts, column starts)` of the windows that tile an (H, W) image (`tile` None: one window)."
+    H, W = hw
+    th, tw = (H, W) if tile is None else (tile, tile) if isinstance(tile, int) else tuple(tile)
+    if th % multiple or tw % multiple: raise ValueError(f"tile {th}x{tw} must be a multiple of the network's {multiple}")
+    th, tw = min(th, H), min(tw, W)
+    oy, ox = min(overlap, th - 1), min(overlap, tw - 1)
+    return (th, tw), (oy, ox), tile_starts(H, th, oy), tile_starts(W, tw, ox)
+
 def _ramp(n: int, overlap: int) -> np.ndarray:
     w = np.ones(n, np.float32)
     if overlap:
@@ -75,14 +84,14 @@ def _ramp(n: int, overlap: int) -> np.ndarray:
     return w
 
 class TiledDenoiser:
-    "`model_fn(x_t, t)` blending per-window denoisers `make((rows, cols)) -> model_fn` over overlapping tiles of an (H, W) image."
-    def __init__(self, make: Callable, hw: tuple[int, int], tile: int | tuple[int, int] | None = None, overlap: int = 64, multiple: int = 1):
+    """`model_fn(x_t, t)` blending per-window denoisers `make((rows, cols)) -> model_fn` over overlapping tiles of an (H, W) image.
+    With `make_many(windows) -> model_fn` (the windows' conditions stacked along the batch, window-major) and `batch` > 1,
+    `batch` tiles go through the network in one forward; `blend` (used by per-tile hooks) keeps one denoiser per tile."""
+    def __init__(self, make: Callable, hw: tuple[int, int], tile: int | tuple[int, int] | None = None, overlap: int = 64, multiple: int = 1,
+                 make_many: Callable | None = None, batch: int = 1):
+        if int(batch) < 1: raise ValueError(f"batch (tiles per forward) must be >= 1, got {batch}")
         H, W = hw
-        th, tw = (H, W) if tile is None else (tile, tile) if isinstance(tile, int) else tuple(tile)
-        if th % multiple or tw % multiple: raise ValueError(f"tile {th}x{tw} must be a multiple of the network's {multiple}")
-        th, tw = min(th, H), min(tw, W)
-        oy, ox = min(overlap, th - 1), min(overlap, tw - 1)
-        ys, xs = tile_starts(H, th, oy), tile_starts(W, tw, ox)
+        (th, tw), (oy, ox), ys, xs = tile_grid(hw, tile, overlap, multiple)
         self.hw, self.tile = (H, W), (th, tw)
         self.windows = [(slice(y, y + th), slice(x, x + tw)) for y in ys for x in xs]
         wy, wx = _ramp(th, oy if len(ys) > 1 else 0), _ramp(tw, ox if len(xs) > 1 else 0)
@@ -92,6 +101,9 @@ class TiledDenoiser:
         self.inv_norm = 1.0 / acc
         self.fns = [make(w) for w in self.windows]
         self.pred_type = getattr(self.fns[0], "pred_type", None)
+        n = int(batch) if make_many is not None else 1
+        self.chunks = [self.windows[i:i + n] for i in range(0, len(self.windows), n)] if n > 1 and len(self.windows) > 1 else []
+        self.many = [make_many(ws) for ws in self.chunks]
 
     def __len__(self): return len(self.windows)
 
@@ -106,7 +118,13 @@ class TiledDenoiser:
         return out * self.inv_norm.to(out.device)
 
     def __call__(self, x_t: torch.Tensor, t: torch.Tensor) -> torch.Tensor:
-        return self.blend(lambda w, fn: fn(x_t[..., w[0], w[1]], t))
+        if not self.chunks: return self.blend(lambda w, fn: fn(x_t[..., w[0], w[1]], t))
+        out, B = None, x_t.shape[0]
+        for ws, fn in zip(self.chunks, self.many):   # len(ws) tiles of B images in one forward
+            o = fn(torch.cat([x_t[..., r, c] for r, c in ws]), None if t is None else t.repeat(len(ws)))
+            if out is None: out = o.new_zeros(B, o.shape[1], *self.hw, dtype=torch.float32)
+            for (r, c), oi in zip(ws, o.split(B)): out[..., r, c] += oi.float() * self.weight.to(o.device)
+        return out * self.inv_norm.to(out.device)
 
 # %% ../nbs/14_restore.ipynb
 CHROMA = Registry("chroma policy")
@@ -210,15 +228,17 @@ class Restorer:
         model_fn.pred_type = self.pred_type
         return model_fn
 
-    def tiled_denoiser(self, cond: torch.Tensor, tile: int | tuple | None = 256, overlap: int = 64, stats: torch.Tensor | None = None) -> TiledDenoiser:
-        "`denoiser(cond)` run over overlapping `tile` windows (None: the whole image at once), every tile given the whole image's context `stats` (default: `cond`'s)."
+    def tiled_denoiser(self, cond: torch.Tensor, tile: int | tuple | None = 256, overlap: int = 64, stats: torch.Tensor | None = None,
+                       batch: int = 1) -> TiledDenoiser:
+        "`denoiser(cond)` run over overlapping `tile` windows (None: the whole image at once), `batch` tiles per forward, every tile given the whole image's context `stats` (default: `cond`'s)."
         stats = self.context(cond) if stats is None else stats
-        return TiledDenoiser(lambda w: self.denoiser(cond[..., w[0], w[1]], stats), tuple(cond.shape[-2:]), tile, overlap, self.multiple)
+        many = lambda ws: self.denoiser(torch.cat([cond[..., r, c] for r, c in ws]), None if stats is None else torch.cat([stats] * len(ws)))
+        return TiledDenoiser(lambda w: self.denoiser(cond[..., w[0], w[1]], stats), tuple(cond.shape[-2:]), tile, overlap, self.multiple, many, batch)
 
     def restore(self, img: np.ndarray, steps: int | None = None, method: str | None = None, seed: int | None = 0, eta: float = 0.0,
                 hooks: Sequence[Callable] = (), progress: bool = False, tile: int | tuple | None = 256, overlap: int = 64,
-                chroma: str = "diffused", luma: str = "free", modality: str | None = None, tone: bool = True) -> np.ndarray:
-        "Restore a grey HxW or RGB HxWx3 image (float [0,1] or uint8) in `tile` windows (None: whole), colour by `CHROMA[chroma]`, brightness by `LUMA[luma]`; same shape out, float32 [0,1]."
+                chroma: str = "diffused", luma: str = "free", modality: str | None = None, tone: bool = True, batch: int = 1) -> np.ndarray:
+        "Restore a grey HxW or RGB HxWx3 image (float [0,1] or uint8) in `tile` windows (None: whole; `batch` of them per forward), colour by `CHROMA[chroma]`, brightness by `LUMA[luma]`; same shape out, float32 [0,1]."
         CHROMA[chroma]; LUMA[luma]
         steps, method = steps or self.steps, method or self.method
         img = np.asarray(img)
@@ -232,7 +252,7 @@ class Restorer:
         g = torch_generator(seed, self.device.type)
         x_T = torch.randn(cond.shape, generator=g, device=self.device)
         with torch.inference_mode():
-            x = sample(self.tiled_denoiser(cond, tile, overlap, stats), self.schedule, x_T, steps=steps, method=method, eta=eta, generator=g,
+            x = sample(self.tiled_denoiser(cond, tile, overlap, stats, batch), self.schedule, x_T, steps=steps, method=method, eta=eta, generator=g,
                        hooks=[*LUMA[luma](cond), *hooks], progress=progress)
             x = apply_chroma(crop_to(x, hw).float(), crop_to(cond, hw), chroma)
         return from_model(x[0].permute(1, 2, 0).cpu().numpy(), grey=grey)
@@ -252,6 +272,7 @@ class Restorer:
          alias("--weights", "--restorer"),
          arg("--tile", type=int, default=256, help="denoise in overlapping tiles of this size (0: the whole image at once)"),
          arg("--overlap", type=int, default=64, help="pixels shared by neighbouring tiles (less than --tile)"),
+         arg("--batch", type=int, default=1, help="tiles per network forward (more: faster on a GPU, more memory)"),
          arg("--chroma", default="diffused", choices=list(CHROMA), help="colour policy: diffused (the model's Cb/Cr), matched, source"),
          arg("--modality", default="auto", choices=["auto", *MODALITY_LUMA], help="what the image is: a tone head is told it (auto: it decides from the image); for a network without one it sets the default --luma (visible: free, infrared / medical: anchored; auto: grey images anchored, colour free)"),
          arg("--luma", default=None, choices=list(LUMA), help="brightness policy: free (the model's), anchored (the input's mean kept); default from the network / --modality"),
@@ -263,7 +284,7 @@ def restore_cmd(ns):
     legacy_positional(ns, "output")
     src = check_input(ns.input, "INPUT")
     check_output(ns.out, inputs=[src], overwrite=ns.overwrite)
-    check_range(ns.steps, "--steps", 1, 1000, integer=True); check_tiling(ns.tile, ns.overlap)
+    check_range(ns.steps, "--steps", 1, 1000, integer=True); check_tiling(ns.tile, ns.overlap); check_range(ns.batch, "--batch", 1, 4096, integer=True)
     r = Restorer.from_pretrained(ns.restorer, bf16=not ns.fp32)
     img = read_image(src)
     check_min_size(img.shape[:2]); check_max_size(img.shape[:2], ns.max_side, ns.steps or r.steps)
@@ -281,6 +302,6 @@ def restore_cmd(ns):
         else: ns.luma = luma_for(ns.modality)
     t = time.time()
     out = r.restore(img, steps=ns.steps, method=ns.method, seed=ns.seed, progress=True, tile=ns.tile or None, overlap=ns.overlap,
-                    chroma=ns.chroma, luma=ns.luma, modality=None if ns.modality == "auto" else ns.modality, tone=not ns.no_tone)
+                    chroma=ns.chroma, luma=ns.luma, modality=None if ns.modality == "auto" else ns.modality, tone=not ns.no_tone, batch=ns.batch)
     write_image(ns.out, out)
     print(f"restored {ns.input} ({img.shape[1]}x{img.shape[0]}) -> {ns.out} in {time.time() - t:.1f} s ({ns.steps or r.steps} {ns.method or r.method} steps)")
