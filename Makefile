@@ -7,7 +7,7 @@ export TEXT_DIFUSE_DATA ?= $(abspath ../shared/data)
 export MPLBACKEND := Agg
 export PYTHONWARNINGS := ignore::UserWarning:nbdev.doclinks
 
-.PHONY: setup demo test test-nb test-py reproduce clean-smoke
+.PHONY: setup demo test test-nb test-py reproduce clean-smoke gpu-train gpu-dry-run
 setup:
 	bash tools/setup.sh
 
@@ -22,3 +22,9 @@ test: setup
 
 reproduce: setup
 	$(VENV)/python tools/reproduce.py --profile paper
+
+gpu-train: setup      # on a GPU machine: train, export and benchmark both presets (tools/gpu_recipe.py)
+	$(VENV)/python tools/gpu_recipe.py --out runs/gpu $(ARGS)
+
+gpu-dry-run: setup    # the same recipe on CPU with the tiny network (what CI checks)
+	$(VENV)/python tools/gpu_recipe.py --dry-run --out runs/gpu_dry
