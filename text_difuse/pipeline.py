@@ -9,7 +9,7 @@ from pathlib import Path
 import numpy as np
 from tqdm.auto import tqdm
 from .cli import command, arg, alias, check_input, check_output, check_range, check_tiling
-from .io import read_image, write_image, luma
+from .io import read_image, write_image, luma, check_same_size
 from .restore import CHROMA, MAX_SIDE, check_min_size, check_max_size, tile_grid
 from .fcm import TASKS, FUSION_RULES
 from .fuse import Fuser
@@ -44,7 +44,7 @@ def _read_pair(fu: Fuser, pa, pb, ns) -> tuple[np.ndarray, np.ndarray]:
     a, b = read_image(pa), read_image(pb)
     if looks_swapped(a, b): print(f"warning: {pa} is a colour image and {pb} is grey: are --a and --b swapped? (a = infrared / MRI, b = visible / CT / PET / SPECT)", file=sys.stderr)
     check_min_size(a.shape[:2], "pair"); check_max_size(a.shape[:2], ns.max_side, ns.steps or fu.restorer.fuse_steps, 2)
-    if a.shape[:2] != b.shape[:2]: raise ValueError(f"{pa} is {a.shape[1]}x{a.shape[0]} but {pb} is {b.shape[1]}x{b.shape[0]}: the pair must be co-registered")
+    check_same_size(a, b, (str(pa), str(pb)))   # here, so that a folder run reports the pair instead of failing its whole group
     return (luma(a) if a.ndim == 3 else a), b
 
 def fuse_one(fu: Fuser, pa, pb, outs: dict, ns) -> None:
