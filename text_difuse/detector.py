@@ -151,8 +151,8 @@ def per_class_ap(box) -> dict:
 def train_detector(out="runs/detector", modality: str = "stack", epochs: int = 100, imgsz: int = 640, batch: int = 16,
                    model: str = "yolov8n.yaml", root=None, val_frac: float = 0.125, seed: int = 0, limit: int | None = None,
                    device=None, patience: int = 50, resume: bool = True, export=WEIGHTS_DIR / "detector_msrs.pt",
-                   callbacks: dict | None = None, **train_kw) -> dict:
-    "Train (or resume) a YOLO detector on MSRS train through input `modality`; score it; export it with a manifest (returned)."
+                   callbacks: dict | None = None, init=None, hours: float | None = None, **train_kw) -> dict:
+    "Train (or resume) a YOLO detector on MSRS train through input `modality`, from scratch or warm-started from detector weights `init`, for `epochs` or a budget of `hours` (the LR schedule fits it); score it; export it with a manifest (returned)."
     U = ultralytics()
     out = Path(out).resolve(); out.mkdir(parents=True, exist_ok=True)
     data = prepare_yolo_dataset(out / f"data_{modality}", modality, "train", root, val_frac, seed, limit)
@@ -162,9 +162,11 @@ def train_detector(out="runs/detector", modality: str = "stack", epochs: int = 1
     elif state == "finished" and resume: yolo, kw = None, None
     else:
         if run.exists(): shutil.rmtree(run)
-        yolo = U.YOLO(model)
-        kw = dict(data=str(data), epochs=epochs, imgsz=imgsz, batch=batch, pretrained=False, amp=False, device=dev, seed=seed,
-                  deterministic=True, project=str(out), name="run", exist_ok=True, plots=False, patience=patience, workers=0, verbose=False)
+        init = init and resolve(init, "detector")   # a registered name or a .pt file: its weights, then a fresh schedule
+        yolo = U.YOLO(str(init) if init else model)
+        kw = dict(data=str(data), epochs=epochs, imgsz=imgsz, batch=batch, pretrained=str(init) if init else False, amp=False, device=dev,
+                  seed=seed, deterministic=True, project=str(out), name="run", exist_ok=True, plots=False, patience=patience, workers=0,
+                  verbose=False, **({"time": hours} if hours else {}))
         kw.update(train_kw)
     if yolo is not None:
         for event, fn in (callbacks or {}).items(): yolo.add_callback(event, fn)
@@ -179,7 +181,7 @@ def train_detector(out="runs/detector", modality: str = "stack", epochs: int = 1
     info = json.loads((data.parent / "dataset.json").read_text())
     scores = {s: _score(U, best, data, s, imgsz, batch, dev, out) for s in ("val", "test")}
     manifest = dict(format=DETECTOR_FORMAT, classes=list(DETECTOR_CLASSES), modality=modality, imgsz=imgsz, model=model,
-                    epochs=epochs, epochs_done=len(rows), batch=batch, seed=seed,
+                    epochs=epochs, epochs_done=len(rows), batch=batch, seed=seed, init=args.get("pretrained") or None, hours=args.get("time"),
                     data={k: info[k] for k in ("dataset", "split", "label_view", "val_frac", "limit", "counts")},
                     box_map=scores, ultralytics=U.__version__, device=dev,
                     train_seconds=round(_train_seconds(rows) or train_s, 1))
@@ -206,6 +208,8 @@ def load_detector_manifest(weights="msrs") -> tuple[Path, dict]:
          arg("--epochs", type=int, default=100), arg("--imgsz", type=int, default=640), arg("--batch", type=int, default=16),
          arg("--limit", type=int, default=None, help="cap the image counts (smoke runs)"),
          arg("--seed", type=int, default=0),
+         arg("--init", default=None, help="warm-start from these detector weights (a registered name such as msrs, or a .pt file) with a fresh schedule"),
+         arg("--hours", type=float, default=None, help="train for this many hours instead of --epochs (the LR schedule and the last no-mosaic epochs fit the budget)"),
          arg("--export", default=str(WEIGHTS_DIR / "detector_msrs.pt"), help="where to write the weights (+ .json manifest); '' to skip"),
          arg("--resume", action="store_true", help="continue the run in the work folder (a folder holding a run is refused without --resume or --overwrite)"),
          arg("--overwrite", action="store_true", help="start again even if the work folder holds a run"), alias("--no-resume", "--overwrite", const=True),
@@ -214,5 +218,5 @@ def train_detector_cmd(ns):
     if (Path(ns.out) / "run").exists() and not (ns.resume or ns.overwrite):
         raise FileExistsError(f"{ns.out} holds a detector run: add --resume to continue it, or --overwrite to start again")
     m = train_detector(ns.out, ns.modality, ns.epochs, ns.imgsz, ns.batch, limit=ns.limit, seed=ns.seed, device=ns.device,
-                       resume=not ns.overwrite, export=ns.export or None)
+                       resume=not ns.overwrite, export=ns.export or None, init=ns.init, hours=ns.hours)
     print(json.dumps({k: m.get(k) for k in ("file", "sha256", "epochs_done", "imgsz", "modality", "box_map")}, indent=1))
