@@ -121,6 +121,16 @@ class Fuser:
             x = apply_chroma(crop_to(x, prepared[0][4]).float(), crop_to(cb, prepared[0][4]), chroma)
         return [from_model(xi.permute(1, 2, 0).cpu().numpy(), grey=p[1].ndim == 2) for xi, p in zip(x, prepared)]
 
+    def _window_hw(self, window, padded, hw) -> tuple[int, int]:
+        "The image size inside `window` (rows, cols slices of the `padded` image); ValueError unless it lies inside and on the network multiple."
+        m, out = self.restorer.multiple, []
+        for s, n, h, what in zip(window, padded, hw, ("rows", "cols")):
+            if not (isinstance(s, slice) and s.step in (None, 1) and 0 <= (s.start or 0) < (s.stop or n) <= n and (s.start or 0) % m == 0 and ((s.stop or n) - (s.start or 0)) % m == 0):
+                raise ValueError(f"window {what} {s} must lie in 0..{n} with start and length multiples of {m}")
+            out.append(min(h, s.stop or n) - (s.start or 0))
+        if min(out) < 1: raise ValueError(f"window {window} lies outside the {hw[0]}x{hw[1]} image")
+        return tuple(out)
+
     def gates(self, a: np.ndarray, b: np.ndarray) -> tuple[float, float]:
         "How clean each source is for the source-detail guidance (`guide.cleanliness` of its estimated noise std)."
         g = self.guidance
@@ -128,14 +138,17 @@ class Fuser:
 
     def fuse(self, a: np.ndarray, b: np.ndarray, steps: int | None = None, seed: int | None = 0, method: str | None = None,
              hooks: Sequence[Callable] = (), progress: bool = False, hook_factory: Callable | None = None,
-             tile: int | tuple | None = 256, overlap: int = 64, chroma: str | None = None, fidelity: float | None = None, batch: int = 1) -> np.ndarray:
-        "Fuse `a` (grey; RGB -> luma) and `b` (grey/RGB), float [0,1] or uint8, to float32 [0,1] in `tile` windows (None: whole; `batch` per forward), colour by `CHROMA[chroma or self.chroma]` against `b`; `hook_factory(model_fn, padded_shape)` adds a per-image hook; `fidelity` (default `self.fidelity`) the source-detail guidance strength."
+             tile: int | tuple | None = 256, overlap: int = 64, chroma: str | None = None, fidelity: float | None = None, batch: int = 1,
+             window: tuple[slice, slice] | None = None) -> np.ndarray:
+        "Fuse `a` (grey; RGB -> luma) and `b` (grey/RGB), float [0,1] or uint8, to float32 [0,1] in `tile` windows (None: whole; `batch` per forward), colour by `CHROMA[chroma or self.chroma]` against `b`; `hook_factory(model_fn, padded_shape)` adds a per-image hook; `fidelity` (default `self.fidelity`) the source-detail guidance strength; `window` (rows, cols slices on the network multiple) fuses that part alone, with the whole image's context and noise, and returns it."
         chroma = chroma or self.chroma; CHROMA[chroma]
         steps, method = steps or self.restorer.fuse_steps, method or self.restorer.method   # the formulation's fusion defaults
         fidelity = self.fidelity if fidelity is None else _check_fidelity(fidelity)
         a, b, ca, cb, hw, stats = self._conditions(a, b)
         g = torch_generator(seed, self.restorer.device.type)
         x_T = torch.randn(ca.shape, generator=g, device=self.restorer.device)
+        if window is not None:
+            (ca, cb, x_T), hw = (z[..., window[0], window[1]] for z in (ca, cb, x_T)), self._window_hw(window, ca.shape[-2:], hw)
         model_fn = self._denoiser(ca, cb, stats, tile, overlap, batch)
         hooks = list(hooks) + ([hook_factory(model_fn, tuple(ca.shape))] if hook_factory else [])
         if fidelity > 0:   # first: later hooks (re-modulation) see the guided estimate and may override it inside their mask

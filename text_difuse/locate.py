@@ -16,7 +16,7 @@ from .detector import DETECTOR_INPUTS, ultralytics, load_detector_manifest, _ult
 
 # %% auto 0
 __all__ = ['LOCATORS', 'OWLVIT_DEFAULT', 'SAM_DEFAULT', 'VIEWS', 'Locator', 'BoxesLocator', 'get_locator', 'locate',
-           'prompt_mask', 'OwlVitLocator', 'owlvit_sam', 'YoloLocator', 'locate_cmd']
+           'prompt_mask', 'OwlVitLocator', 'owlvit_sam', 'YoloLocator', 'locator_kwargs', 'locate_cmd']
 
 # %% ../nbs/33_locate.ipynb
 LOCATORS = Registry("locator")
@@ -30,14 +30,16 @@ class Locator:
         "phrase -> tuple of what it locates; unknown phrases are warned about, none known is a ValueError."
         phrases = list(phrases)
         if not phrases: raise ValueError(f"no target phrases given; the {self.name} locator can locate: {self.describe()}")
-        if self.mapper is None: return {p: (p,) for p in phrases}
-        out = self.mapper(phrases)
+        out = self.map(phrases)
         unknown = [p for p, c in out.items() if not c]
         if len(unknown) == len(out):
             raise ValueError(f"nothing in {', '.join(map(repr, unknown))} can be located by the {self.name} locator; "
                              f"it locates: {self.describe()}")
         if unknown: warnings.warn(f"cannot locate {', '.join(map(repr, unknown))} (ignored); the {self.name} locator locates: {self.describe()}")
         return out
+    def map(self, phrases) -> dict:
+        "phrase -> tuple of what it locates (empty: nothing): the `mapper`'s, or each phrase itself (open vocabulary)."
+        return {p: (p,) for p in phrases} if self.mapper is None else self.mapper(phrases)
     def locate(self, ir, vis, phrases) -> Detections: raise NotImplementedError
     def to_mask(self, ir, vis, dets: Detections, refine: str = "auto", soft: float = 1.0) -> np.ndarray:
         "HxW float mask in [0,1]: the union of the boxes refined by `refine` (see `REFINERS`)."
@@ -201,12 +203,21 @@ class YoloLocator(Locator):
         return d.nms(self.iou) if len(self.views) > 1 else d
 
 # %% ../nbs/33_locate.ipynb
+def locator_kwargs(locator: str, detector=None, model=None, conf=None) -> dict:
+    "The keyword arguments of locator `locator` for the command-line options --detector (YOLO weights), --model (a Hugging Face model) and --conf."
+    if locator == "auto": return {k: v for k, v in dict(detector=detector, model=model, conf=conf).items() if v is not None}
+    kw = {}
+    if detector: kw["weights"] = detector
+    if model: kw["detector"] = model
+    if conf is not None: kw["conf" if locator == "yolo" else "threshold"] = conf
+    return kw
+
 @command("locate", "locate the targets named in a text prompt on an infrared/visible pair and write their mask",
          arg("--a", help="infrared image"), arg("--b", help="visible image"), alias("--ir", "--a"), alias("--vis", "--b"),
          arg("--prompt", required=True, help="e.g. 'people, cars' or 'highlight the pedestrians'"),
-         arg("--locator", default="yolo", choices=list(LOCATORS), help="the object locator"),
+         arg("--locator", default="auto", choices=LOCATORS, help="the locator (auto: objects with the YOLO detector, warm / bright / dark regions, other phrases with --model)"),
          arg("--detector", default=None, help="yolo: detector weights (a registered name or a .pt file with its manifest)"),
-         arg("--model", default=None, help="owlvit / owlvit-sam: a model name in the Hugging Face cache or a local folder"),
+         arg("--model", default=None, help="owlvit / owlvit-sam / grounding-dino (and auto, for phrases beyond its classes): a model name in the Hugging Face cache or a local folder"),
          alias("--weights", "--detector", dest="legacy_weights"),
          arg("--labels", default=None, help="boxes locator: a YOLO label file of the pair"),
          arg("--conf", type=float, default=None, help="score threshold"),
@@ -214,16 +225,13 @@ class YoloLocator(Locator):
          arg("-o", "--out", default="mask.png", help="mask image to write"), arg("--figure", default=None, help="also write the boxes drawn on the visible image"),
          arg("--overwrite", action="store_true", help="replace existing outputs"), compute=True)
 def locate_cmd(ns):
-    if ns.legacy_weights: setattr(ns, "detector" if ns.locator == "yolo" else "model", ns.legacy_weights)
+    if ns.legacy_weights: setattr(ns, "detector" if ns.locator in ("yolo", "auto") else "model", ns.legacy_weights)
     srcs = [check_input(ns.a, "--a"), check_input(ns.b, "--b")]
     check_output(ns.out, inputs=srcs, overwrite=ns.overwrite)
     if ns.figure: check_output(ns.figure, "--figure", inputs=srcs, overwrite=ns.overwrite)
     if ns.labels: check_input(ns.labels, "--labels", "file")
     check_range(ns.conf, "--conf", 0.0, 1.0)
-    kw = {}
-    if ns.detector: kw["weights"] = ns.detector
-    if ns.model: kw["detector"] = ns.model
-    if ns.conf is not None: kw["conf" if ns.locator == "yolo" else "threshold"] = ns.conf
+    kw = locator_kwargs(ns.locator, ns.detector, ns.model, ns.conf)
     if ns.labels: kw["boxes"] = ns.labels
     ir, vis = read_image(srcs[0], "L"), read_image(srcs[1], "RGB")
     mask, dets, mapping = locate(ir, vis, ns.prompt, ns.locator, refine=ns.refine, **kw)

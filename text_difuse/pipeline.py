@@ -14,7 +14,9 @@ from .restore import CHROMA, MAX_SIDE, check_min_size, check_max_size, tile_grid
 from .fcm import TASKS, FUSION_RULES
 from .fuse import Fuser
 from .weights import DEFAULT_RESTORER
-from .locate import LOCATORS, prompt_mask
+from .locate import LOCATORS, prompt_mask, locator_kwargs
+from .prompts import prompt_strength
+import text_difuse.regions   # registers the region cues and the auto locator
 from .remodulate import MODULATORS, remodulated_fusion
 
 # %% auto 0
@@ -53,8 +55,8 @@ def fuse_one(fu: Fuser, pa, pb, outs: dict, ns) -> None:
     kw = dict(tile=ns.tile or None, overlap=ns.overlap)
     if not ns.text:   # a bar over the steps of one pair
         _write_atomic(outs["fused"], fu.fuse(a, b, ns.steps, ns.seed, progress=not ns.a_dir, batch=ns.batch, **kw)); return
-    mask = prompt_mask(a, b, ns.text, locator=ns.locator)
-    res = remodulated_fusion(fu, a, b, mask, ns.steps, ns.seed, method=ns.modulation, **kw)
+    mask = prompt_mask(a, b, ns.text, locator=ns.locator, **locator_kwargs(ns.locator, ns.detector, ns.model))
+    res = remodulated_fusion(fu, a, b, mask, ns.steps, ns.seed, method=ns.modulation, strength=prompt_strength(ns.text), **kw)
     for k, key in (("base", "base"), ("mask", "mask"), ("fused", "modulated")): _write_atomic(outs[k], res[key])
 
 def batch_plan(hw, batch: int, tile, overlap: int, multiple: int) -> tuple[int, int]:
@@ -93,8 +95,10 @@ def fuse_folder(fu: Fuser, todo: list, ns, bar) -> list[str]:
          arg("--fcm", default="pretrained", help=f"pretrained (the shipped FCM of the task), an FCM weights file, or a feature rule ({', '.join(FUSION_RULES)})"),
          alias("--rule", "--fcm"),
          arg("--restorer", default=DEFAULT_RESTORER, help="restorer weights (name or file)"), alias("--weights", "--restorer"),
-         arg("--text", default=None, help='prompt naming objects to make salient, e.g. "people, cars"'),
-         arg("--locator", default="yolo", choices=list(LOCATORS), help="object locator for --text"),
+         arg("--text", default=None, help='prompt naming objects or regions to make salient, e.g. "people, cars", "strongly highlight the warm objects"'),
+         arg("--locator", default="auto", choices=LOCATORS, help="the locator of --text (auto: objects with the YOLO detector, warm / bright / dark regions, other phrases with --model)"),
+         arg("--detector", default=None, help="--text: YOLO detector weights (a registered name or a .pt file with its manifest)"),
+         arg("--model", default=None, help="--text: an open-vocabulary model (OWL-ViT or Grounding DINO) folder or Hugging Face cache name"),
          arg("--modulation", default="fcm", choices=list(MODULATORS), help="re-modulation: fcm (the paper's: adapt the FCM per step) or unsharp"),
          arg("--tile", type=int, default=256, help="denoise in overlapping tiles of this size (0: the whole image at once)"),
          arg("--overlap", type=int, default=64, help="pixels shared by neighbouring tiles (less than --tile)"),

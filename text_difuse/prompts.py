@@ -8,15 +8,18 @@ import functools, re, warnings
 from pathlib import Path
 
 # %% auto 0
-__all__ = ['INSTRUCTION_WORDS', 'CLASS_SYNONYMS', 'ALL_TARGETS', 'parse_prompt', 'sentence_model', 'PhraseMapper']
+__all__ = ['INSTRUCTION_WORDS', 'STRENGTH_WORDS', 'CLASS_SYNONYMS', 'ALL_TARGETS', 'parse_prompt', 'prompt_strength',
+           'sentence_model', 'PhraseMapper']
 
 # %% ../nbs/30_prompts.ipynb
 INSTRUCTION_WORDS = frozenset("""
 highlight highlighted highlighting highlights show shows display make makes let stand stands out emphasise emphasize
 emphasised emphasized enhance enhanced focus focused on the a an please pls all any every me us some in of to into image
 images picture pictures photo scene fused fusion result find locate detect mark bring up more most prominent salient
-visible clearly clear brighter bright pop them those these there here i want would like need can could you see only
+visible clearly clear brighter pop them those these there here i want would like need can could you see only
 just i'd i'm it its their that this should be is are clearer sharper stronger within inside""".split())
+STRENGTH_WORDS = {"slightly": 0.5, "subtly": 0.5, "gently": 0.5, "little": 0.5, "bit": 0.5, "mildly": 0.6, "somewhat": 0.7,
+                  "very": 1.5, "much": 1.5, "really": 1.5, "lot": 1.5, "strongly": 2.0, "greatly": 2.0, "heavily": 2.0, "extremely": 2.5}
 _SPLIT = re.compile(r"\s*(?:,|;|&|\+|/|\band\b|\bor\b|\bas well as\b|\bplus\b)\s*")
 
 def parse_prompt(prompt: str, locatable: str | None = None) -> list[str]:
@@ -26,12 +29,18 @@ def parse_prompt(prompt: str, locatable: str | None = None) -> list[str]:
     out = []
     for part in _SPLIT.split(text):
         words = [w.strip("'-") for w in part.split()]
-        phrase = " ".join(w for w in words if w and w not in INSTRUCTION_WORDS)
+        phrase = " ".join(w for w in words if w and w not in INSTRUCTION_WORDS and w not in STRENGTH_WORDS)
         if phrase and phrase not in out: out.append(phrase)
     if not out:
         hint = f" What can be located: {locatable}." if locatable else ""
         raise ValueError(f"the prompt {prompt!r} names nothing to locate; name the targets, e.g. 'people, cars'.{hint}")
     return out
+
+def prompt_strength(prompt: str, lo: float = 0.25, hi: float = 4.0) -> float:
+    "How strongly the prompt asks for the effect: the product of its `STRENGTH_WORDS` ('slightly' 0.5, 'strongly' 2, ...), 1 without any, clipped to [lo, hi]."
+    s = 1.0
+    for w in re.findall(r"[a-z]+", str(prompt).lower()): s *= STRENGTH_WORDS.get(w, 1.0)
+    return float(min(hi, max(lo, s)))
 
 # %% ../nbs/30_prompts.ipynb
 CLASS_SYNONYMS = {
@@ -39,8 +48,7 @@ CLASS_SYNONYMS = {
     "bicycle": "bicycle, bike, cyclist, rider, motorbike, motorcycle, scooter, two-wheeler",
     "car": "car, vehicle, automobile, truck, bus, van, lorry, jeep, taxi, sedan, suv",
 }
-ALL_TARGETS = frozenset(["everything", "everyone", "targets", "target", "objects", "object", "things", "all targets",
-                         "warm objects", "hot objects", "thermal targets", "warm targets", "hot targets"])
+ALL_TARGETS = frozenset(["everything", "everyone", "targets", "target", "objects", "object", "things", "all targets"])   # warm / hot: the region cues
 _IRREGULAR = {"people": "person", "men": "man", "women": "woman", "children": "child", "persons": "person", "buses": "bus", "kids": "kid"}
 
 def _singular(w: str) -> str:
@@ -79,7 +87,9 @@ class PhraseMapper:
         "The locatable classes with their synonyms, for messages."
         return "; ".join(f"{c} ({', '.join(s[:5])}, ...)" for c, s in self.synonyms.items())
 
-    def _lexical(self, phrase: str) -> tuple:
+    def lexical(self, phrase: str) -> tuple:
+        "The classes one of whose synonyms is a word of `phrase` (plurals folded); everything for an all-targets phrase."
+        if phrase in ALL_TARGETS: return self.classes
         words = [_singular(w) for w in phrase.split()]
         hits = [self._lex[w] for w in words if w in self._lex]
         return tuple(dict.fromkeys(hits))
@@ -103,7 +113,7 @@ class PhraseMapper:
         out, self.used = {}, "lexical" if self.backend == "lexical" else None
         for p in phrases:
             if p in ALL_TARGETS: out[p] = self.classes; continue
-            hit = self._lexical(p) if self.backend != "embedding" else ()
+            hit = self.lexical(p) if self.backend != "embedding" else ()
             if not hit and self.backend != "lexical" and self.used != "lexical":
                 try:
                     sim = self.similarity(p); best = max(sim, key=sim.get)

@@ -15,7 +15,8 @@ from .fcm import FusionControlModule
 from .losses import gaussian_blur, sobel_mag, local_std, masked_mean, contrast_prior
 
 # %% auto 0
-__all__ = ['MODULATORS', 'FCMAdapt', 'Unsharp', 'Remodulation', 'mask_tensor', 'remodulated_fusion']
+__all__ = ['MODULATORS', 'FCMAdapt', 'Unsharp', 'Remodulation', 'mask_tensor', 'mask_window', 'keep_outside',
+           'remodulated_fusion']
 
 # %% ../nbs/34_remodulate.ipynb
 MODULATORS = Registry("re-modulation")
@@ -87,15 +88,46 @@ def mask_tensor(mask: np.ndarray, multiple: int, device="cpu") -> torch.Tensor:
     return F.pad(m, (0, (-w) % multiple, 0, (-h) % multiple)).to(device)
 
 # %% ../nbs/34_remodulate.ipynb
+def mask_window(mask: np.ndarray, multiple: int, margin: int = 32, min_side: int = 64) -> tuple[slice, slice]:
+    "Rows and columns of the padded image around the support of `mask` grown by `margin` px (at least `min_side`), on the network `multiple`."
+    ys, xs = np.nonzero(np.asarray(mask) > 0)
+    if not len(ys): raise ValueError("the mask is empty: no window to re-modulate")
+    out = []
+    for lo, hi, n in ((ys.min(), ys.max() + 1, mask.shape[0]), (xs.min(), xs.max() + 1, mask.shape[1])):
+        n = -(-n // multiple) * multiple   # the padded size
+        lo, hi = max(0, int(lo) - margin), min(n, int(hi) + margin)
+        if hi - lo < min_side: lo = max(0, min((lo + hi - min_side) // 2, n - min_side)); hi = min(n, lo + min_side)
+        out.append(slice(lo // multiple * multiple, min(n, -(-hi // multiple) * multiple)))
+    return tuple(out)
+
+# %% ../nbs/34_remodulate.ipynb
+def keep_outside(base: np.ndarray, part: np.ndarray, mask: np.ndarray, window: tuple[slice, slice], strength: float = 1.0) -> np.ndarray:
+    "`base` with the luminance change of `part` (the fusion of `window`) times `strength` and the mask added inside `mask`; base chroma."
+    from text_difuse.io import luma
+    base = np.asarray(base, np.float32); out = base.copy()
+    h, w = part.shape[:2]
+    ys, xs = slice(window[0].start, window[0].start + h), slice(window[1].start, window[1].start + w)
+    m = np.asarray(mask, np.float32)[ys, xs]
+    d = strength * m * (luma(np.asarray(part, np.float32)) - luma(base[ys, xs]))
+    inside = m > 0
+    new = np.clip(base[ys, xs] + (d[..., None] if base.ndim == 3 else d), 0, 1)
+    out[ys, xs][inside] = new[inside]
+    return out
+
+# %% ../nbs/34_remodulate.ipynb
 def remodulated_fusion(fuser, a: np.ndarray, b: np.ndarray, mask: np.ndarray, steps: int | None = None, seed: int = 0,
-                       method: str = "fcm", base: np.ndarray | None = None, tile: int | tuple | None = 256, overlap: int = 64, **kw) -> dict:
-    "`dict(base=, modulated=, mask=)`: the plain fusion and the one re-modulated inside `mask` (HxW in [0,1])."
+                       method: str = "fcm", base: np.ndarray | None = None, tile: int | tuple | None = 256, overlap: int = 64,
+                       strength: float = 1.0, margin: int = 32, **kw) -> dict:
+    "`dict(base=, modulated=, mask=, window=)`: the plain fusion, and the one re-modulated inside `mask` (HxW in [0,1]) by `method`, re-run only in a `window` around the mask, its luminance change times `strength` kept inside the mask (`keep_outside`)."
     mask = np.asarray(mask, np.float32)
     if mask.shape != np.asarray(a).shape[:2]: raise ValueError(f"mask is {mask.shape[1]}x{mask.shape[0]} but the sources are {np.asarray(a).shape[1]}x{np.asarray(a).shape[0]}")
     if mask.max() <= 0: raise ValueError("the mask is empty: nothing to re-modulate (the prompt located no object)")
+    if not 0 < strength <= 8: raise ValueError(f"strength must lie in (0, 8], got {strength}")
     MODULATORS[method]
     if base is None: base = fuser.fuse(a, b, steps=steps, seed=seed, tile=tile, overlap=overlap)
-    m = mask_tensor(mask, fuser.restorer.multiple, fuser.restorer.device)
+    mult = fuser.restorer.multiple
+    win = mask_window(mask, mult, margin=margin)
+    m = mask_tensor(mask, mult, fuser.restorer.device)[..., win[0], win[1]]
     factory = lambda model_fn, shape: Remodulation(m, MODULATORS[method](fuser, model_fn, **kw))
-    mod = fuser.fuse(a, b, steps=steps, seed=seed, hook_factory=factory, tile=tile, overlap=overlap)
-    return dict(base=base, modulated=mod, mask=mask)
+    part = fuser.fuse(a, b, steps=steps, seed=seed, hook_factory=factory, tile=tile, overlap=overlap, window=win)
+    return dict(base=base, modulated=keep_outside(base, part, mask, win, strength), mask=mask, window=win)
