@@ -15,8 +15,9 @@ from .masks import Detections, REFINERS, as_pair, boxes_to_mask, draw_detections
 from .detector import DETECTOR_INPUTS, ultralytics, load_detector_manifest, _ultra_device
 
 # %% auto 0
-__all__ = ['LOCATORS', 'OWLVIT_DEFAULT', 'SAM_DEFAULT', 'VIEWS', 'Locator', 'BoxesLocator', 'get_locator', 'locate',
-           'prompt_mask', 'OwlVitLocator', 'owlvit_sam', 'YoloLocator', 'locator_kwargs', 'locate_cmd']
+__all__ = ['LOCATORS', 'OWLVIT_DEFAULT', 'SAM_DEFAULT', 'VIEWS', 'GDINO_DEFAULT', 'Locator', 'BoxesLocator', 'get_locator',
+           'locate', 'prompt_mask', 'OwlVitLocator', 'owlvit_sam', 'GroundingDinoLocator', 'grounding_dino_sam',
+           'YoloLocator', 'locator_kwargs', 'locate_cmd']
 
 # %% ../nbs/33_locate.ipynb
 LOCATORS = Registry("locator")
@@ -108,7 +109,8 @@ def _hf_load(kind: str, name: str, device: str):
     import transformers as T
     if (name.startswith((".", "/", "~")) or os.sep in name and Path(name).parent.exists()) and not Path(name).expanduser().exists():
         raise FileNotFoundError(f"cannot load {kind} model {name!r}: no such folder")
-    model_cls, proc_cls = {"owlvit": (T.OwlViTForObjectDetection, T.OwlViTProcessor), "sam": (T.SamModel, T.SamProcessor)}[kind]
+    model_cls, proc_cls = {"owlvit": (T.OwlViTForObjectDetection, T.OwlViTProcessor), "sam": (T.SamModel, T.SamProcessor),
+                           "grounding-dino": (T.GroundingDinoForObjectDetection, T.GroundingDinoProcessor)}[kind]
     try: model, proc = model_cls.from_pretrained(name), proc_cls.from_pretrained(name)
     except (OSError, ValueError) as e:
         raise FileNotFoundError(f"cannot load {kind} model {name!r} ({type(e).__name__}: {str(e).splitlines()[0][:200]}); "
@@ -169,6 +171,51 @@ LOCATORS.register("owlvit", help="OWL-ViT open-vocabulary boxes on both views; m
 def owlvit_sam(detector: str = OWLVIT_DEFAULT, segmenter: str = SAM_DEFAULT, **kw) -> OwlVitLocator:
     "`OwlVitLocator` with a SAM segmenter."
     return OwlVitLocator(detector, segmenter, **kw)
+
+# %% ../nbs/33_locate.ipynb
+GDINO_DEFAULT = "IDEA-Research/grounding-dino-tiny"
+
+class GroundingDinoLocator(OwlVitLocator):
+    "Open-vocabulary boxes from Grounding DINO (the phrases as one 'a. b.' caption) on both views, merged by NMS; SAM masks with a `segmenter`."
+    name = "grounding-dino"
+    def __init__(self, detector: str = GDINO_DEFAULT, segmenter: str | None = None, threshold: float = 0.3, nms_iou: float = 0.5,
+                 views=("visible", "infrared"), device=None):
+        super().__init__(detector, segmenter, threshold, nms_iou, views, "{}", device)
+
+    @staticmethod
+    def spans(tokenizer, phrases) -> list[tuple[int, int]]:
+        "The token positions of each phrase in the caption `[CLS] p1 . p2 . [SEP]`."
+        pos, out = 1, []
+        for p in phrases:
+            n = len(tokenizer(p, add_special_tokens=False)["input_ids"]); out.append((pos, pos + n)); pos += n + 1
+        return out
+
+    def locate(self, ir, vis, phrases) -> Detections:
+        import torch
+        from transformers.image_transforms import center_to_corners_format
+        ir, vis = as_pair(ir, vis)
+        phrases = list(self.resolve(phrases))
+        model, proc = _hf_load("grounding-dino", self.detector, self.device)
+        spans, (H, W) = self.spans(proc.tokenizer, phrases), ir.shape
+        found = []
+        for view in self.views:
+            inp = proc(images=to_uint8(VIEWS[view](ir, vis)), text=" ".join(f"{p}." for p in phrases), return_tensors="pt").to(self.device)
+            with torch.no_grad(): out = model(**inp)
+            prob = out.logits[0].sigmoid().float().cpu()                                  # (queries, caption tokens)
+            per = torch.stack([prob[:, a:b].max(-1).values for a, b in spans], -1)       # (queries, phrases)
+            score, which = per.max(-1)
+            keep = score >= self.threshold
+            boxes = center_to_corners_format(out.pred_boxes[0].float().cpu())[keep] * torch.tensor([W, H, W, H])
+            labs = [phrases[int(i)] for i in which[keep]]
+            found.append(Detections(boxes.numpy(), score[keep].numpy(), labs, labs, [view] * len(labs)))
+        return Detections.cat(found).clip(H, W).nms(self.nms_iou)
+
+LOCATORS.register("grounding-dino", help="Grounding DINO open-vocabulary boxes on both views; masks refined from the images")(GroundingDinoLocator)
+
+@LOCATORS.register("grounding-dino-sam", help="Grounding DINO boxes on both views, SAM masks")
+def grounding_dino_sam(detector: str = GDINO_DEFAULT, segmenter: str = SAM_DEFAULT, **kw) -> GroundingDinoLocator:
+    "`GroundingDinoLocator` with a SAM segmenter."
+    return GroundingDinoLocator(detector, segmenter, **kw)
 
 # %% ../nbs/33_locate.ipynb
 @LOCATORS.register("yolo", help="the project's YOLO detector (person, bicycle, car) trained on MSRS; offline")

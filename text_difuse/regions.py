@@ -14,7 +14,8 @@ from .masks import Detections, as_pair, boxes_to_mask
 from .locate import LOCATORS, Locator, YoloLocator, get_locator, _wanted
 
 # %% auto 0
-__all__ = ['REGION_CUES', 'warm_regions', 'bright_regions', 'dark_regions', 'region_mask', 'RegionLocator', 'AutoLocator']
+__all__ = ['REGION_CUES', 'warm_regions', 'bright_regions', 'dark_regions', 'region_mask', 'RegionLocator', 'open_vocab_kind',
+           'AutoLocator']
 
 # %% ../nbs/35_regions.ipynb
 REGION_CUES = Registry("region cue")
@@ -98,11 +99,20 @@ class RegionLocator(Locator):
         return np.clip(out, 0, 1)
 
 # %% ../nbs/35_regions.ipynb
+def open_vocab_kind(model) -> str:
+    "'grounding-dino' for a Grounding DINO model folder (its config.json says so), else 'owlvit'."
+    import json
+    from pathlib import Path
+    cfg = Path(str(model)).expanduser() / "config.json"
+    try: kind = json.loads(cfg.read_text()).get("model_type", "") if cfg.is_file() else ""
+    except (OSError, ValueError): kind = ""
+    return "grounding-dino" if "grounding" in kind.replace("_", "-") else "owlvit"
+
 @LOCATORS.register("auto", help="each phrase to what serves it: objects (person, bicycle, car) with the YOLO detector, warm / bright / dark regions training-free, any other phrase with --model (an OWL-ViT or Grounding DINO folder)")
 class AutoLocator(Locator):
     "Route each phrase to the object detector, the region cues or (with `model`) an open-vocabulary locator; refuse what none serves."
     name = "auto"
-    def __init__(self, detector="msrs", model: str | None = None, open_vocab: str = "owlvit", threshold: float = 0.6,
+    def __init__(self, detector="msrs", model: str | None = None, open_vocab: str | None = None, threshold: float = 0.6,
                  backend: str = "auto", conf: float | None = None, device=None):
         import importlib.util
         self.regions, self.threshold, self.backend, self.routes = RegionLocator(threshold, backend), threshold, backend, {}
@@ -111,8 +121,8 @@ class AutoLocator(Locator):
             if importlib.util.find_spec("ultralytics") is None: raise ModuleNotFoundError("the optional package ultralytics is not installed")
             self.objects = YoloLocator(detector, device=device, threshold=threshold, backend=backend, **({} if conf is None else {"conf": conf}))
         except (FileNotFoundError, ModuleNotFoundError, KeyError, ValueError) as e: self.why = str(e.args[0] if e.args else e)
-        self.open = get_locator(open_vocab, detector=str(model), device=device) if model else None
-        self.open_name = open_vocab
+        self.open_name = open_vocab or (model and open_vocab_kind(model))
+        self.open = get_locator(self.open_name, detector=str(model), device=device) if model else None
 
     def parts(self) -> dict:
         "The locators in use: 'objects', 'regions' and 'open'."
