@@ -19,7 +19,7 @@ from .guide import DetailGuidance, GUIDANCE, noise_sigma, cleanliness
 from .weights import atomic_save, write_manifest, load_checked, resolve, KINDS, DEFAULT_RESTORER, pretrained_fcm
 
 # %% auto 0
-__all__ = ['FCM_FORMAT', 'fused_denoiser', 'Fuser', 'save_fcm', 'load_fcm']
+__all__ = ['FCM_FORMAT', 'fused_denoiser', 'decode_fused', 'Fuser', 'save_fcm', 'load_fcm']
 
 # %% ../nbs/21_fuse.ipynb
 def fused_denoiser(restorer: Restorer, fcm: nn.Module, cond_a: torch.Tensor, cond_b: torch.Tensor,
@@ -28,19 +28,20 @@ def fused_denoiser(restorer: Restorer, fcm: nn.Module, cond_a: torch.Tensor, con
     model, dev, fmt = restorer.model, restorer.device, restorer.fmt
     conds = torch.cat([cond_a, cond_b], 0).to(dev).contiguous(memory_format=fmt)
     st = None if stats is None or stats[0] is None else torch.cat(list(stats), 0).to(dev)
-    anchored = restorer.anchor == "cond"
     def model_fn(x_t, t):
         with torch.autocast(dev.type, dtype=torch.bfloat16, enabled=restorer.bf16):
             f = model.encoder(torch.cat([x_t, x_t], 0).contiguous(memory_format=fmt), conds, torch.cat([t, t], 0), st)
             fa, fb = split_features(f)
             model_fn.features = (fa, fb)   # kept for per-step hooks (re-modulation adapts the FCM on them)
-            out = model.decoder(fcm(fa, fb)).float()
-            if anchored:
-                ca, cb = conds.chunk(2, 0)
-                out = out + anchor_combine(ca, cb, fcm.anchor_weight(ca, cb, fa, fb))
-            return out
-    model_fn.pred_type, model_fn.features = restorer.pred_type, None
+            return decode_fused(restorer, fcm, fa, fb, *model_fn.conds)
+    model_fn.pred_type, model_fn.features, model_fn.conds = restorer.pred_type, None, conds.chunk(2, 0)
     return model_fn
+
+def decode_fused(restorer: Restorer, fcm: nn.Module, fa, fb, cond_a: torch.Tensor, cond_b: torch.Tensor) -> torch.Tensor:
+    "The network output of fused features `fcm(fa, fb)` through the decoder; an anchored restorer's residual is added to the FCM's per-pixel anchor of the conditions."
+    out = restorer.model.decoder(fcm(fa, fb)).float()
+    if restorer.anchor == "cond": out = out + anchor_combine(cond_a, cond_b, fcm.anchor_weight(cond_a, cond_b, fa, fb))
+    return out
 
 # %% ../nbs/21_fuse.ipynb
 FCM_FORMAT = KINDS["fcm"]["format"]

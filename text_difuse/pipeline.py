@@ -17,7 +17,7 @@ from .weights import DEFAULT_RESTORER
 from .locate import LOCATORS, prompt_mask, locator_kwargs
 from .prompts import prompt_strength
 import text_difuse.regions   # registers the region cues and the auto locator
-from .remodulate import MODULATORS, remodulated_fusion
+from .remodulate import MODULATORS, DEFAULT_MODULATION, remodulated_fusion
 
 # %% auto 0
 __all__ = ['looks_swapped', 'fuse_one', 'batch_plan', 'fuse_folder', 'fuse_cmd']
@@ -99,7 +99,7 @@ def fuse_folder(fu: Fuser, todo: list, ns, bar) -> list[str]:
          arg("--locator", default="auto", choices=LOCATORS, help="the locator of --text (auto: objects with the YOLO detector, warm / bright / dark regions, other phrases with --model)"),
          arg("--detector", default=None, help="--text: YOLO detector weights (a registered name or a .pt file with its manifest)"),
          arg("--model", default=None, help="--text: an open-vocabulary model (OWL-ViT or Grounding DINO) folder or Hugging Face cache name"),
-         arg("--modulation", default="fcm", choices=list(MODULATORS), help="re-modulation: fcm (the paper's: adapt the FCM per step) or unsharp"),
+         arg("--modulation", default=DEFAULT_MODULATION, choices=list(MODULATORS), help="re-modulation: unsharp (the default: a local-contrast stretch of the luminance) or fcm (the paper's: adapt the FCM per step)"),
          arg("--tile", type=int, default=256, help="denoise in overlapping tiles of this size (0: the whole image at once)"),
          arg("--overlap", type=int, default=64, help="pixels shared by neighbouring tiles (less than --tile)"),
          arg("--batch", type=int, default=1, help="tiles per network forward: tiles of one image, and in folder mode same-size pairs fused together (more: faster on a GPU, more memory)"),

@@ -12,11 +12,12 @@ import torch.nn.functional as F
 from .core import Registry
 from .sampler import Step
 from .fcm import FusionControlModule
+from .fuse import decode_fused
 from .losses import gaussian_blur, sobel_mag, local_std, masked_mean, contrast_prior
 
 # %% auto 0
-__all__ = ['MODULATORS', 'FCMAdapt', 'Unsharp', 'Remodulation', 'mask_tensor', 'mask_window', 'keep_outside',
-           'remodulated_fusion']
+__all__ = ['MODULATORS', 'DEFAULT_MODULATION', 'FCMAdapt', 'Unsharp', 'Remodulation', 'mask_tensor', 'mask_window',
+           'keep_outside', 'remodulated_fusion']
 
 # %% ../nbs/34_remodulate.ipynb
 MODULATORS = Registry("re-modulation")
@@ -43,7 +44,7 @@ class FCMAdapt:
         near = F.max_pool2d(m, 17, 1, 8) > 0   # the mask grown by 8 px (the prior's 3x3 / 7x7 windows reach that far)
         def decode(w, f):   # tiles that cannot touch the prior keep the base step's output: no decoder pass
             if w is not None and not near[..., w[0], w[1]].any(): return s.out[..., w[0], w[1]].float()
-            return r.model.decoder(self.fcm(*f.features)).float()
+            return decode_fused(r, self.fcm, *f.features, *f.conds)
         ac = lambda: torch.autocast(r.device.type, dtype=torch.bfloat16, enabled=r.bf16)
         x0_of = lambda out: s.schedule.pred_x0(s.x_t, s.i, out.float(), r.pred_type).clamp(-1, 1)
         yb = (s.x0_hat[:, :1] + 1) / 2
@@ -115,8 +116,10 @@ def keep_outside(base: np.ndarray, part: np.ndarray, mask: np.ndarray, window: t
     return out
 
 # %% ../nbs/34_remodulate.ipynb
+DEFAULT_MODULATION = "unsharp"   # the fusion default: measured in results/remodulation (fcm: the paper's, slower and weaker at 1 step)
+
 def remodulated_fusion(fuser, a: np.ndarray, b: np.ndarray, mask: np.ndarray, steps: int | None = None, seed: int = 0,
-                       method: str = "fcm", base: np.ndarray | None = None, tile: int | tuple | None = 256, overlap: int = 64,
+                       method: str = DEFAULT_MODULATION, base: np.ndarray | None = None, tile: int | tuple | None = 256, overlap: int = 64,
                        strength: float = 1.0, margin: int = 32, **kw) -> dict:
     "`dict(base=, modulated=, mask=, window=)`: the plain fusion, and the one re-modulated inside `mask` (HxW in [0,1]) by `method`, re-run only in a `window` around the mask, its luminance change times `strength` kept inside the mask (`keep_outside`)."
     mask = np.asarray(mask, np.float32)
