@@ -17,7 +17,8 @@ from .masks import as_pair
 # %% auto 0
 __all__ = ['DETECTOR_INPUTS', 'DETECTOR_CLASSES', 'DETECTOR_FORMAT', 'DETECTORS', 'detector_input', 'yolo_config_dir',
            'ultralytics', 'prepare_yolo_dataset', 'per_class_ap', 'train_detector', 'export_detector',
-           'load_detector_manifest', 'train_detector_cmd']
+           'load_detector_manifest', 'image_matches', 'map50', 'bootstrap_map50', 'predict_matches',
+           'train_detector_cmd']
 
 # %% ../nbs/32_detector.ipynb
 DETECTOR_INPUTS = Registry("detector input")
@@ -200,6 +201,65 @@ def load_detector_manifest(weights="msrs") -> tuple[Path, dict]:
         raise FileNotFoundError(f"detector weights not found: {path}; train them with `text-difuse train-detector` "
                                 f"(needs pip install -e .[detect]) or pass weights=<file.pt>")
     return path, verify(path, DETECTOR_FORMAT, what="detector weights")
+
+# %% ../nbs/32_detector.ipynb
+def image_matches(pred_xyxy, pred_cls, pred_conf, gt_xyxy, gt_cls, iou: float = 0.5) -> dict:
+    "One image's detections matched to its ground truth as ultralytics' validator does (descending confidence, greedy, same class, IoU >= `iou`): `dict(tp, conf, pred_cls, target_cls)`."
+    import torch
+    from ultralytics.utils.metrics import box_iou
+    order = np.argsort(-np.asarray(pred_conf, np.float64).reshape(-1), kind="stable")
+    pb, pc, pf = np.asarray(pred_xyxy, np.float32).reshape(-1, 4)[order], np.asarray(pred_cls).reshape(-1)[order].astype(int), np.asarray(pred_conf, np.float32).reshape(-1)[order]
+    gb, gc = np.asarray(gt_xyxy, np.float32).reshape(-1, 4), np.asarray(gt_cls).reshape(-1).astype(int)
+    tp = np.zeros(len(pb), bool)
+    if len(pb) and len(gb):
+        ious = box_iou(torch.from_numpy(gb), torch.from_numpy(pb)).numpy() * (gc[:, None] == pc[None])
+        used = np.zeros(len(gb), bool)
+        for j in np.flatnonzero((ious >= iou).any(0)):
+            avail = np.where(used, 0.0, ious[:, j]); k = int(avail.argmax())
+            if avail[k] >= iou: tp[j] = used[k] = True
+    return dict(tp=tp, conf=pf, pred_cls=pc, target_cls=gc)
+
+def map50(records) -> tuple[float, dict]:
+    "mAP@0.5 (the mean over the classes present in the ground truth) and per-class AP@0.5 of `image_matches` records, by ultralytics' `ap_per_class`."
+    from ultralytics.utils.metrics import ap_per_class
+    cat = lambda k, dt: np.concatenate([np.asarray(r[k], dt) for r in records]) if len(records) else np.zeros(0, dt)
+    tc = cat("target_cls", int)
+    if not len(tc): return float("nan"), {}
+    res = ap_per_class(cat("tp", bool)[:, None], cat("conf", np.float32), cat("pred_cls", int), tc)
+    ap, classes = res[5][:, 0], res[6]
+    return float(ap.mean()), {DETECTOR_CLASSES[int(c)]: float(a) for c, a in zip(classes, ap)}
+
+def bootstrap_map50(rows: dict, n: int = 1000, seed: int = 0, ref: str | None = None, level: float = 0.95) -> dict:
+    "Per row of `rows` (name -> records of the same images, in the same order): mAP@0.5, its bootstrap interval, and with `ref` the interval of `ref` minus the row and the share of draws where the row is not below `ref`."
+    names = list(rows); m = len(next(iter(rows.values())))
+    if any(len(v) != m for v in rows.values()): raise ValueError("every row needs the records of the same images")
+    rng, lo_q = np.random.default_rng(seed), (1 - level) / 2
+    draws = {r: np.empty(n) for r in names}
+    for b in range(n):
+        idx = rng.integers(0, m, m)
+        for r in names: draws[r][b] = map50([rows[r][i] for i in idx])[0]
+    full, out = {r: map50(rows[r])[0] for r in names}, {}
+    for r in names:
+        d = draws[r]; o = dict(map50=full[r], lo=float(np.nanquantile(d, lo_q)), hi=float(np.nanquantile(d, 1 - lo_q)))
+        if ref is not None and r != ref:
+            diff = draws[ref] - d
+            o.update(diff=full[ref] - full[r], diff_lo=float(np.nanquantile(diff, lo_q)),
+                     diff_hi=float(np.nanquantile(diff, 1 - lo_q)), p_not_below=float(np.mean(diff <= 0)))
+        out[r] = o
+    return out
+
+def predict_matches(weights, images, labels, imgsz: int, conf: float = 0.001, iou: float = 0.7, device=None) -> list[dict]:
+    "`image_matches` of detector `weights` on each image file against its YOLO label file (the validator's thresholds: conf 0.001, NMS IoU 0.7)."
+    from text_difuse.data import read_yolo_labels
+    model, dev = ultralytics().YOLO(str(weights)), _ultra_device(device)
+    out = []
+    for img, lab in zip(images, labels):
+        r = model.predict(str(img), imgsz=imgsz, conf=conf, iou=iou, device=dev, verbose=False)[0]
+        h, w = r.orig_shape
+        g = read_yolo_labels(lab)
+        gt = np.c_[(g[:, 1] - g[:, 3] / 2) * w, (g[:, 2] - g[:, 4] / 2) * h, (g[:, 1] + g[:, 3] / 2) * w, (g[:, 2] + g[:, 4] / 2) * h]
+        out.append(image_matches(r.boxes.xyxy.cpu().numpy(), r.boxes.cls.cpu().numpy(), r.boxes.conf.cpu().numpy(), gt, g[:, 0]))
+    return out
 
 # %% ../nbs/32_detector.ipynb
 @command("train-detector", "train the YOLO target detector on MSRS train (resumable) and export it with a manifest",
