@@ -1,7 +1,9 @@
 """Golden outputs of the shipped weights: the restorer, the anchored candidate and both FCMs on a small fixed input (fp32, fixed seeds), so a
 silent change of weights, sampling or pre/post-processing fails CI. Tolerance: 2e-4 on [0, 1] image statistics and
-pixels (fp32 on CPU; what differs between oneDNN builds is ~1e-6). After an intentional change (new weights, new
-default sampler), regenerate with `.venv/bin/python tests/test_golden.py --update` and say why in the commit."""
+pixels (fp32 on CPU; what differs between oneDNN builds is ~1e-6), except the paper formulation's outputs: its 25 ancestral
+steps amplify those differences (measured: 8e-3 on a pixel between an AMD EPYC and the machine the values were made on), so
+they get TOL_PAPER = 2e-2, still far below what a change of weights or sampler moves. After an intentional change (new
+weights, new default sampler), regenerate with `.venv/bin/python tests/test_golden.py --update` and say why in the commit."""
 import json, sys
 from pathlib import Path
 import numpy as np
@@ -9,6 +11,8 @@ import pytest
 
 GOLDEN = Path(__file__).with_name("golden.json")
 TOL = 2e-4
+TOL_PAPER = 2e-2
+PAPER_KEYS = ("restore_visible", "restore_infrared", "fuse_ivif_paper", "fuse_medical_paper")   # the 25-step ancestral sampler
 
 
 def _inputs():
@@ -43,10 +47,10 @@ def outputs() -> dict:
     return out
 
 
-def _close(a, b, path=""):
-    if isinstance(a, dict): return [m for k in a for m in _close(a[k], b.get(k), f"{path}.{k}")] + [f"{path}.{k}: missing" for k in b if k not in a]
-    if isinstance(a, list): return [m for i, (x, y) in enumerate(zip(a, b)) for m in _close(x, y, f"{path}[{i}]")] + ([f"{path}: lengths"] if len(a) != len(b) else [])
-    if isinstance(a, float): return [] if abs(a - b) <= TOL else [f"{path}: {b:.6f} now, {a:.6f} golden"]
+def _close(a, b, path="", tol=TOL):
+    if isinstance(a, dict): return [m for k in a for m in _close(a[k], b.get(k), f"{path}.{k}", TOL_PAPER if k in PAPER_KEYS else tol)] + [f"{path}.{k}: missing" for k in b if k not in a]
+    if isinstance(a, list): return [m for i, (x, y) in enumerate(zip(a, b)) for m in _close(x, y, f"{path}[{i}]", tol)] + ([f"{path}: lengths"] if len(a) != len(b) else [])
+    if isinstance(a, float): return [] if abs(a - b) <= tol else [f"{path}: {b:.6f} now, {a:.6f} golden"]
     return [] if a == b else [f"{path}: {b!r} now, {a!r} golden"]
 
 
@@ -60,6 +64,8 @@ def test_the_comparison_can_fail():
     g = {"a": {"mean": 0.5, "probe": [0.1, 0.2]}, "sha": "x"}
     assert _close(g, {"a": {"mean": 0.5 + 3 * TOL, "probe": [0.1, 0.2]}, "sha": "x"}) and _close(g, {"a": {"mean": 0.5, "probe": [0.1, 0.2]}, "sha": "y"})
     assert not _close(g, {"a": {"mean": 0.5 + TOL / 2, "probe": [0.1, 0.2]}, "sha": "x"})
+    gp = {"fuse_ivif_paper": {"mean": 0.5}}
+    assert not _close(gp, {"fuse_ivif_paper": {"mean": 0.5 + TOL_PAPER / 2}}) and _close(gp, {"fuse_ivif_paper": {"mean": 0.5 + 2 * TOL_PAPER}})
 
 
 if __name__ == "__main__" and "--update" in sys.argv:

@@ -53,20 +53,22 @@ def _check_fidelity(f) -> float:
 class Fuser:
     "Fuse two registered images with the diffusion model and a fusion rule (`fcm` module, or 'mean'/'max')."
     def __init__(self, restorer: Restorer, fcm: nn.Module | str = "mean", task: str = "ivif", manifest: dict | None = None,
-                 chroma: str | None = None, fidelity: float = 0.0, guidance: dict | None = None, tone: bool = False):
-        "`tone`: put each source through the restorer's tone head first (off by default: it alters clean sources; measured in results/probes)."
+                 chroma: str | None = None, fidelity: float | None = None, guidance: dict | None = None, tone: bool = False):
+        "`tone`: put each source through the restorer's tone head first (off by default: it alters clean sources; measured in results/probes); `fidelity` None: the restorer formulation's (`Restorer.fuse_fidelity`, with its detail gain)."
         chroma = chroma or TASKS.meta(task)["chroma"]; CHROMA[chroma]
         self.tone = bool(tone)
         self.restorer, self.task, self.manifest, self.chroma = restorer, task, manifest or {}, chroma
         unknown = set(guidance or {}) - set(GUIDANCE)
         if unknown: raise ValueError(f"unknown guidance settings {sorted(unknown)}; known: {', '.join(GUIDANCE)}")
-        self.fidelity, self.guidance = _check_fidelity(fidelity), {**GUIDANCE, **(guidance or {})}
+        gain = {"gain": restorer.fuse_gain} if getattr(restorer, "fuse_gain", None) else {}
+        fidelity = getattr(restorer, "fuse_fidelity", 0.0) if fidelity is None else fidelity
+        self.fidelity, self.guidance = _check_fidelity(fidelity), {**GUIDANCE, **gain, **(guidance or {})}
         if restorer.anchor == "cond" and isinstance(fcm, str) and fcm == "fcm": fcm = FusionControlModule.for_unet(restorer.model, anchor=True)
         self.fcm = (FUSION_RULES[fcm](restorer.model) if isinstance(fcm, str) else fcm).to(restorer.device).eval().requires_grad_(False)
 
     @classmethod
     def from_pretrained(cls, task: str = "ivif", fcm="pretrained", restorer=DEFAULT_RESTORER, device=None, chroma: str | None = None,
-                        fidelity: float = 0.0, guidance: dict | None = None, tone: bool | None = None) -> "Fuser":
+                        fidelity: float | None = None, guidance: dict | None = None, tone: bool | None = None) -> "Fuser":
         "The shipped restorer plus the shipped FCM of `task` (`fcm`: 'pretrained', a weights path, or a rule name); `tone` None: as the FCM was trained."
         TASKS[task]
         r = restorer if isinstance(restorer, Restorer) else Restorer.from_pretrained(restorer, device=device)
@@ -104,9 +106,8 @@ class Fuser:
     def fuse_many(self, pairs: Sequence[tuple], steps: int | None = None, seed: int | None = 0, method: str | None = None,
                   tile: int | tuple | None = 256, overlap: int = 64, chroma: str | None = None, batch: int = 1) -> list[np.ndarray]:
         """Fuse same-size `pairs` [(a, b), ...] together: their images (times their tiles, `batch` per forward) share each network
-        forward. Each starts from its own noise of `seed`, so with the deterministic default sampler each result is `fuse(a, b)`'s.
-        Without source-detail guidance or hooks (they are per pair: use `fuse`)."""
-        if self.fidelity: raise ValueError("fuse_many runs without source-detail guidance: use fuse() per pair for fidelity > 0")
+        forward. Each starts from its own noise of `seed`, so with the deterministic default sampler each result is `fuse(a, b)`'s
+        (source-detail guidance included, each pair with its own gates). Without hooks (they are per pair: use `fuse`)."""
         chroma = chroma or self.chroma; CHROMA[chroma]
         steps, method = steps or self.restorer.fuse_steps, method or self.restorer.method
         prepared = [self._conditions(a, b) for a, b in pairs]
@@ -117,8 +118,13 @@ class Fuser:
         dev = self.restorer.device
         g = [torch_generator(seed, dev.type) for _ in prepared]
         x_T = torch.cat([torch.randn(p[2].shape, generator=gi, device=dev) for p, gi in zip(prepared, g)])
+        hooks = []
+        if self.fidelity > 0:   # each pair's own guidance, stacked along the batch
+            gd = self.guidance
+            parts = [DetailGuidance.from_sources(p[2][:, :1], p[3][:, :1], self.gates(p[0], p[1]), gd["sigma"], self.fidelity, gd["gain"]) for p in prepared]
+            hooks = [DetailGuidance(torch.cat([q.target for q in parts]), torch.cat([q.share for q in parts]), gd["sigma"])]
         with torch.no_grad():
-            x = sample(self._denoiser(ca, cb, stats, tile, overlap, batch), self.restorer.schedule, x_T, steps=steps, method=method, generator=g[0])
+            x = sample(self._denoiser(ca, cb, stats, tile, overlap, batch), self.restorer.schedule, x_T, steps=steps, method=method, generator=g[0], hooks=hooks)
             x = apply_chroma(crop_to(x, prepared[0][4]).float(), crop_to(cb, prepared[0][4]), chroma)
         return [from_model(xi.permute(1, 2, 0).cpu().numpy(), grey=p[1].ndim == 2) for xi, p in zip(x, prepared)]
 

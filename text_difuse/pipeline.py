@@ -104,7 +104,7 @@ def fuse_folder(fu: Fuser, todo: list, ns, bar) -> list[str]:
          arg("--overlap", type=int, default=64, help="pixels shared by neighbouring tiles (less than --tile)"),
          arg("--batch", type=int, default=1, help="tiles per network forward: tiles of one image, and in folder mode same-size pairs fused together (more: faster on a GPU, more memory)"),
          arg("--chroma", default=None, choices=list(CHROMA), help="colour policy; default: the task's (ivif matched, medical source)"),
-         arg("--fidelity", type=float, default=0.0, help="source-detail guidance strength in [0, 1] (0: off): keep the detail of sources that are not noisy"),
+         arg("--fidelity", type=float, default=None, help="source-detail guidance strength in [0, 1] (0: off): keep the detail of sources that are not noisy; default: the restorer's formulation's (anchored 1, paper 0)"),
          arg("--max-side", type=int, default=MAX_SIDE, help="refuse larger inputs (the refusal says how long they would take)"),
          arg("--overwrite", action="store_true", help="replace existing outputs (folder mode: fuse again the pairs already fused)"), compute=True)
 def fuse_cmd(ns):
@@ -132,7 +132,7 @@ def fuse_cmd(ns):
     if len(todo) < len(jobs): print(f"{len(jobs) - len(todo)} pair(s) already fused in {out}: skipped (--overwrite fuses them again)", file=sys.stderr)
     fu = Fuser.from_pretrained(ns.task, ns.fcm, ns.restorer, chroma=ns.chroma, fidelity=ns.fidelity)
     failed, t0 = [], time.time()
-    batched = bool(ns.a_dir) and not ns.text and not fu.fidelity   # plain folder fusion: same-size pairs together, a bar with the ETA
+    batched = bool(ns.a_dir) and not ns.text   # plain folder fusion: same-size pairs together, a bar with the ETA
     if batched:
         with tqdm(total=len(todo), desc="fuse", unit="pair", disable=len(todo) <= 1) as bar: failed = fuse_folder(fu, todo, ns, bar)
     for name, pa, pb, outs in ([] if batched else tqdm(todo, desc="fuse", disable=len(todo) <= 1)):

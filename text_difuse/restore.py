@@ -12,7 +12,7 @@ import torch
 from .core import Registry, pick_device, torch_generator
 from .cli import command, arg, alias, check_input, check_output, check_range, check_tiling, legacy_positional
 from .io import read_image, write_image
-from .schedule import Schedule, DiffusionSpec, sampling_of
+from .schedule import Schedule, DiffusionSpec, sampling_of, guidance_of
 from .unet import CondUNet, UNetConfig, image_tensor, from_model, pad_to_multiple, crop_to, cond_stats, tone_thumb
 from .sampler import sample, SAMPLERS
 from .weights import resolve, load_checked, names_of, DEFAULT_RESTORER
@@ -188,6 +188,7 @@ class Restorer:
         self.anchor = anchor
         self.method, self.steps = sampling_of(spec)   # the formulation's defaults
         self.fuse_steps = sampling_of(spec, "fuse")[1]   # and its step count for fusion
+        self.fuse_fidelity, self.fuse_gain = guidance_of(spec)   # and fusion's source-detail guidance
 
     @classmethod
     def from_pretrained(cls, name_or_path=DEFAULT_RESTORER, device=None, bf16: bool = True) -> "Restorer":

@@ -13,7 +13,7 @@ from .core import Registry
 # %% auto 0
 __all__ = ['SCHEDULES', 'PRED_TYPES', 'ANCHORS', 'FORMULATIONS', 'Schedule', 'cosine_schedule', 'linear_schedule', 'get_schedule',
            'space_timesteps', 'respace', 'q_sample', 'v_target', 'target', 'pred_x0', 'pred_eps', 'posterior_mean',
-           'posterior_var', 'DiffusionSpec', 'sampling_of']
+           'posterior_var', 'DiffusionSpec', 'sampling_of', 'guidance_of']
 
 # %% ../nbs/10_schedule.ipynb
 @dataclass(frozen=True, eq=False)
@@ -196,7 +196,7 @@ FORMULATIONS = Registry("formulation")
 FORMULATIONS.register("paper", doc="the paper's: v-prediction of the absolute clean image from noise",
                       sampler="mean", steps=25)(DiffusionSpec())
 FORMULATIONS.register("anchored", doc="input-anchored: the network predicts the x0 residual over its condition; zero-initialised head = identity",
-                      sampler="ddim", steps=2, fuse_steps=1)(DiffusionSpec(pred_type="x0", anchor="cond"))   # restore: the steps curve in results/training/ledger.md; fuse: results/fusion vs fusion_steps2
+                      sampler="ddim", steps=2, fuse_steps=1, fuse_fidelity=1.0, fuse_gain=1.3)(DiffusionSpec(pred_type="x0", anchor="cond"))   # restore: the steps curve in results/training/ledger.md; fuse: results/fusion vs fusion_steps2
 
 def sampling_of(spec: DiffusionSpec, use: str = "restore") -> tuple[str, int]:
     "The default `(sampler, steps)` of the registered formulation with `spec`'s parametrisation and anchor (the paper's for an unregistered one), for `use` 'restore' or 'fuse' (its `fuse_steps` where it has one)."
@@ -205,3 +205,10 @@ def sampling_of(spec: DiffusionSpec, use: str = "restore") -> tuple[str, int]:
         f = FORMULATIONS[name]
         if (f.pred_type, f.anchor) == (spec.pred_type, spec.anchor): m = FORMULATIONS.meta(name); return m["sampler"], (m.get("fuse_steps", m["steps"]) if use == "fuse" else m["steps"])
     return "mean", 25
+
+def guidance_of(spec: DiffusionSpec) -> tuple[float, float | None]:
+    "The default `(fidelity, detail gain)` of fusion's source-detail guidance for the registered formulation with `spec`'s parametrisation and anchor: `(0.0, None)` (off) unless it sets them."
+    for name in FORMULATIONS:
+        f = FORMULATIONS[name]
+        if (f.pred_type, f.anchor) == (spec.pred_type, spec.anchor): m = FORMULATIONS.meta(name); return float(m.get("fuse_fidelity", 0.0)), m.get("fuse_gain")
+    return 0.0, None
