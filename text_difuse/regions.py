@@ -28,6 +28,11 @@ def _keep_sizes(m: np.ndarray, min_area: float, max_area: float) -> np.ndarray:
     keep = np.flatnonzero((area >= min_area) & (area <= max_area)) + 1
     return ndi.binary_fill_holes(np.isin(lab, keep))
 
+def _smooth_luma(vis, sigma: float) -> tuple:
+    "The visible luminance smoothed by `sigma` px, its mean and its std."
+    y = ndi.gaussian_filter(luma(vis).astype(np.float32), sigma)
+    return y, float(y.mean()), float(y.std()) + 1e-4
+
 def _hysteresis(x, lo, hi):
     from skimage.filters import apply_hysteresis_threshold
     return apply_hysteresis_threshold(x, lo, hi)
@@ -46,8 +51,7 @@ def warm_regions(ir, vis, k: float = 3.0, floor: float = 0.06, scale: float = 1 
                       synonyms="bright, lit, light, lights, bright regions, lit regions, illuminated areas, light sources, lamps, street lights, headlights, glare")
 def bright_regions(ir, vis, k: float = 2.0, floor: float = 0.25, min_area: float = 2e-4, max_area: float = 0.5) -> np.ndarray:
     "Lit regions: visible luminance `k` stds above the image mean (and above `floor`), by hysteresis."
-    y = ndi.gaussian_filter(luma(vis).astype(np.float32), 1.5)
-    mu, sd = float(y.mean()), float(y.std()) + 1e-4
+    y, mu, sd = _smooth_luma(vis, 1.5)
     hi = max(mu + k * sd, floor)
     return _keep_sizes(_hysteresis(y, max(mu + k / 2 * sd, floor * 0.8), hi), min_area, max_area)
 
@@ -55,8 +59,7 @@ def bright_regions(ir, vis, k: float = 2.0, floor: float = 0.25, min_area: float
                       synonyms="dark, darkness, shadow, shadows, dark regions, dark areas, unlit areas, shade, shaded areas, night sky")
 def dark_regions(ir, vis, k: float = 1.0, ceiling: float = 0.2, min_area: float = 2e-3, max_area: float = 0.9) -> np.ndarray:
     "Dark regions: smoothed visible luminance `k` stds below the image mean (and below `ceiling`), in large regions."
-    y = ndi.gaussian_filter(luma(vis).astype(np.float32), 3.0)
-    mu, sd = float(y.mean()), float(y.std()) + 1e-4
+    y, mu, sd = _smooth_luma(vis, 3.0)
     thr = min(ceiling, max(mu - k * sd, 0.02))
     return _keep_sizes(ndi.binary_opening(y < thr, np.ones((5, 5), bool)), min_area, max_area)
 
