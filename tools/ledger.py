@@ -7,6 +7,9 @@ results/training/ledger.md and one PNG per run.
 Usage:  .venv/bin/python tools/ledger.py [--runs results/training/runs.json]
 runs.json: {"<run>": {"log": "<file>.csv", "threads": 1, "init": "...", "formulation": "...", "note": "...",
                       "validation": ["results/probes/<probe>.json", ...], "weights": "<path of the exported .pt>"}}
+A run with "kind": "detector" is an ultralytics run: "log" is a copy of its results.csv (one row per epoch; its `time` column
+restarts at each resume), "manifest" the exported weights' manifest (test mAP); it gets a row in the detectors' table and a
+PNG of its validation mAP and training losses per epoch.
 """
 from __future__ import annotations
 import argparse, csv, json
@@ -54,6 +57,29 @@ def plot(name: str, rows: list[dict], val: list[dict], out: Path, phases=()) -> 
     fig.tight_layout(); fig.savefig(out, dpi=90); plt.close(fig)
 
 
+def detector_row(name: str, r: dict) -> str:
+    "The ledger row of an ultralytics detector run, and its curve PNG."
+    with open(TRAIN / r["log"], newline="") as f: rows = [{k.strip(): v for k, v in x.items()} for x in csv.DictReader(f)]
+    ep = [int(float(x["epoch"])) for x in rows]
+    m50 = [float(x["metrics/mAP50(B)"]) for x in rows]; m = [float(x["metrics/mAP50-95(B)"]) for x in rows]
+    t = [float(x["time"]) for x in rows]
+    secs = sum(a for a, b in zip(t, t[1:] + [-1.0]) if b < a)   # the time column restarts at each resume
+    import matplotlib; matplotlib.use("Agg")
+    import matplotlib.pyplot as plt
+    fig, (a1, a2) = plt.subplots(1, 2, figsize=(10, 3.4))
+    a1.plot(ep, m50, "o-", ms=2, label="val mAP@0.5"); a1.plot(ep, m, "s-", ms=2, label="val mAP@[.5:.95]")
+    a1.set_xlabel("epoch"); a1.set_ylabel("validation (33 MSRS train pairs held out)"); a1.legend(fontsize=7); a1.set_title(name)
+    for k in ("train/box_loss", "train/cls_loss", "train/dfl_loss"): a2.plot(ep, [float(x[k]) for x in rows], lw=1, label=k)
+    a2.set_xlabel("epoch"); a2.set_ylabel("loss"); a2.legend(fontsize=7); a2.set_title("training losses")
+    fig.tight_layout(); fig.savefig(TRAIN / f"{name}.png", dpi=90); plt.close(fig)
+    man = json.loads((ROOT / r["manifest"]).read_text()) if r.get("manifest") and (ROOT / r["manifest"]).exists() else {}
+    test = (man.get("box_map") or {}).get("test", {})
+    tt = f"{test['map50']:.3f} (person {test['per_class_map50']['person']:.2f}, bicycle {test['per_class_map50']['bicycle']:.2f}, car {test['per_class_map50']['car']:.2f})" if test else "-"
+    best = max(range(len(m50)), key=m50.__getitem__)
+    return (f"| [{name}]({name}.png) | {r.get('formulation', '')} | {r.get('init', '')} | {len(ep)} | {secs * r.get('threads', 1) / 3600:.2f} | "
+            f"{m50[best]:.3f} (epoch {ep[best]}) | {tt} | {r.get('note', '')} |")
+
+
 def steps_curve(files) -> list[dict]:
     "Identity / degraded quality against the number of sampling steps, from `tools/probes.py fidelity --steps N` files; plotted to steps_anchored.png."
     pts = []
@@ -79,7 +105,9 @@ def main(argv=None) -> int:
              "training steps x torch threads (the machine has 2 cores; a 1-thread run shares them with other work).", "",
              "| run | formulation | init | iterations (start -> end) | new iterations | CPU-hours | last loss (mean of 20 rows) | validation (identity / degraded PSNR, dB) | note |",
              "|---|---|---|---|---|---|---|---|---|"]
+    detectors = {n: r for n, r in runs.items() if r.get("kind") == "detector"}
     for name, r in runs.items():
+        if name in detectors: continue
         rows = read_log(TRAIN / r["log"])
         if not rows: continue
         start, end = int(r.get("start", rows[0]["step"] - 10)), int(rows[-1]["step"])
@@ -91,6 +119,10 @@ def main(argv=None) -> int:
         plot(name, rows, val, TRAIN / f"{name}.png", r.get("phases", ()))
         lines.append(f"| [{name}]({name}.png) | {r.get('formulation', '')} | {r.get('init', '')} | {start} -> {end} | {end - start} | "
                      f"{cpu_h:.2f} | {last:.4f} | {vtxt} | {r.get('note', '')} |")
+    if detectors:
+        lines += ["", "## Detectors (ultralytics YOLO on MSRS train)", "",
+                  "| run | model / input | init | epochs | CPU-hours | best val mAP@0.5 | test mAP@0.5 of the export | note |", "|---|---|---|---|---|---|---|---|"]
+        lines += [detector_row(n, r) for n, r in detectors.items()]
     curve = steps_curve(sorted(f for f in (ROOT / "results" / "probes").glob("fidelity-train-anchored-final-steps*.json") if not f.name.endswith(".params.json")))
     if curve:
         lines += ["", "## Steps against quality (anchored restorer, train split)", "",
