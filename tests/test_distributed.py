@@ -7,8 +7,10 @@ import torch
 
 BIN = Path(sys.executable).parent
 ENV = dict(os.environ, PYTHONWARNINGS="ignore", OMP_NUM_THREADS="1")
-# per-step losses agree to fp32 rounding (gradients are averaged over 2 shards instead of one batch mean); weights to 1e-5
-LOSS_RTOL, WEIGHT_ATOL = 1e-4, 1e-5
+# per-step losses agree to fp32 rounding (gradients are averaged over 2 shards instead of one batch mean); weights to 3e-5
+# (the FCM run differs by 1.1e-5 on an AMD EPYC, where the reduction order of the CPU kernels differs; another seed changes
+# the per-step losses, tested below)
+LOSS_RTOL, WEIGHT_ATOL = 1e-4, 3e-5
 
 
 def _cmd(nproc: int, *args) -> list[str]:
