@@ -60,8 +60,8 @@ class Fuser:
         self.restorer, self.task, self.manifest, self.chroma = restorer, task, manifest or {}, chroma
         unknown = set(guidance or {}) - set(GUIDANCE)
         if unknown: raise ValueError(f"unknown guidance settings {sorted(unknown)}; known: {', '.join(GUIDANCE)}")
-        gain = {"gain": restorer.fuse_gain} if getattr(restorer, "fuse_gain", None) else {}
-        fidelity = getattr(restorer, "fuse_fidelity", 0.0) if fidelity is None else fidelity
+        gain = {"gain": restorer.fuse_gain} if restorer.fuse_gain else {}
+        fidelity = restorer.fuse_fidelity if fidelity is None else fidelity
         self.fidelity, self.guidance = _check_fidelity(fidelity), {**GUIDANCE, **gain, **(guidance or {})}
         if restorer.anchor == "cond" and isinstance(fcm, str) and fcm == "fcm": fcm = FusionControlModule.for_unet(restorer.model, anchor=True)
         self.fcm = (FUSION_RULES[fcm](restorer.model) if isinstance(fcm, str) else fcm).to(restorer.device).eval().requires_grad_(False)

@@ -13,6 +13,7 @@ from .core import Registry
 from .sampler import Step
 from .fcm import FusionControlModule
 from .fuse import decode_fused
+from .io import luma
 from .losses import gaussian_blur, sobel_mag, local_std, masked_mean, contrast_prior
 
 # %% auto 0
@@ -104,7 +105,6 @@ def mask_window(mask: np.ndarray, multiple: int, margin: int = 32, min_side: int
 # %% ../nbs/34_remodulate.ipynb
 def keep_outside(base: np.ndarray, part: np.ndarray, mask: np.ndarray, window: tuple[slice, slice], strength: float = 1.0) -> np.ndarray:
     "`base` with the luminance change of `part` (the fusion of `window`) times `strength` and the mask added inside `mask`; base chroma."
-    from text_difuse.io import luma
     base = np.asarray(base, np.float32); out = base.copy()
     h, w = part.shape[:2]
     ys, xs = slice(window[0].start, window[0].start + h), slice(window[1].start, window[1].start + w)

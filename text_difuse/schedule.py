@@ -13,7 +13,7 @@ from .core import Registry
 # %% auto 0
 __all__ = ['SCHEDULES', 'PRED_TYPES', 'ANCHORS', 'FORMULATIONS', 'Schedule', 'cosine_schedule', 'linear_schedule', 'get_schedule',
            'space_timesteps', 'respace', 'q_sample', 'v_target', 'target', 'pred_x0', 'pred_eps', 'posterior_mean',
-           'posterior_var', 'DiffusionSpec', 'sampling_of', 'guidance_of']
+           'posterior_var', 'DiffusionSpec', 'formulation_meta', 'sampling_of', 'guidance_of']
 
 # %% ../nbs/10_schedule.ipynb
 @dataclass(frozen=True, eq=False)
@@ -198,17 +198,18 @@ FORMULATIONS.register("paper", doc="the paper's: v-prediction of the absolute cl
 FORMULATIONS.register("anchored", doc="input-anchored: the network predicts the x0 residual over its condition; zero-initialised head = identity",
                       sampler="ddim", steps=2, fuse_steps=1, fuse_fidelity=1.0, fuse_gain=1.3)(DiffusionSpec(pred_type="x0", anchor="cond"))   # restore: the steps curve in results/training/ledger.md; fuse: results/fusion vs fusion_steps2
 
+def formulation_meta(spec: DiffusionSpec) -> dict:
+    "The defaults of the registered formulation with `spec`'s parametrisation and anchor (the paper's for an unregistered one)."
+    name = next((n for n in FORMULATIONS if (FORMULATIONS[n].pred_type, FORMULATIONS[n].anchor) == (spec.pred_type, spec.anchor)), "paper")
+    return FORMULATIONS.meta(name)
+
 def sampling_of(spec: DiffusionSpec, use: str = "restore") -> tuple[str, int]:
-    "The default `(sampler, steps)` of the registered formulation with `spec`'s parametrisation and anchor (the paper's for an unregistered one), for `use` 'restore' or 'fuse' (its `fuse_steps` where it has one)."
+    "The default `(sampler, steps)` of `spec`'s formulation (`formulation_meta`), for `use` 'restore' or 'fuse' (its `fuse_steps` where it has one)."
     if use not in ("restore", "fuse"): raise ValueError(f"use is 'restore' or 'fuse', got {use!r}")
-    for name in FORMULATIONS:
-        f = FORMULATIONS[name]
-        if (f.pred_type, f.anchor) == (spec.pred_type, spec.anchor): m = FORMULATIONS.meta(name); return m["sampler"], (m.get("fuse_steps", m["steps"]) if use == "fuse" else m["steps"])
-    return "mean", 25
+    m = formulation_meta(spec)
+    return m["sampler"], (m.get("fuse_steps", m["steps"]) if use == "fuse" else m["steps"])
 
 def guidance_of(spec: DiffusionSpec) -> tuple[float, float | None]:
-    "The default `(fidelity, detail gain)` of fusion's source-detail guidance for the registered formulation with `spec`'s parametrisation and anchor: `(0.0, None)` (off) unless it sets them."
-    for name in FORMULATIONS:
-        f = FORMULATIONS[name]
-        if (f.pred_type, f.anchor) == (spec.pred_type, spec.anchor): m = FORMULATIONS.meta(name); return float(m.get("fuse_fidelity", 0.0)), m.get("fuse_gain")
-    return 0.0, None
+    "The default `(fidelity, detail gain)` of fusion's source-detail guidance for `spec`'s formulation: `(0.0, None)` (off) unless it sets them."
+    m = formulation_meta(spec)
+    return float(m.get("fuse_fidelity", 0.0)), m.get("fuse_gain")
