@@ -15,7 +15,7 @@ from .weights import WEIGHTS_DIR, KINDS, atomic_copy, write_manifest, verify, re
 from .masks import as_pair
 
 # %% auto 0
-__all__ = ['DETECTOR_INPUTS', 'DETECTOR_CLASSES', 'DETECTOR_FORMAT', 'DETECTORS', 'detector_input', 'yolo_config_dir',
+__all__ = ['DETECTOR_INPUTS', 'DETECTOR_CLASSES', 'DETECTOR_FORMAT', 'DETECTORS', 'views_of', 'detector_input', 'yolo_config_dir',
            'ultralytics', 'prepare_yolo_dataset', 'per_class_ap', 'train_detector', 'export_detector',
            'load_detector_manifest', 'image_matches', 'map50', 'bootstrap_map50', 'predict_matches',
            'train_detector_cmd']
@@ -39,10 +39,17 @@ def _fusion(ir, vis):
     from text_difuse.baselines import fuse_pair
     return fuse_pair(ir, vis, "max").astype(np.float32)
 
+def views_of(modality: str) -> list[str]:
+    "The registered views of detector input `modality`: one name, or several joined by '+' (a dataset that holds each pair once per view)."
+    views = str(modality).split("+")
+    for v in views: DETECTOR_INPUTS[v]
+    if len(set(views)) < len(views): raise ValueError(f"detector input {modality!r} repeats a view")
+    return views
+
 def detector_input(ir, vis, modality: str = "stack") -> np.ndarray:
-    "The HxWx3 float image the detector of input `modality` sees for a pair."
+    "The HxWx3 float image the detector of input `modality` sees for a pair (a multi-view input such as 'infrared+visible': its first view)."
     ir, vis = as_pair(ir, vis)
-    return DETECTOR_INPUTS[modality](ir, vis)
+    return DETECTOR_INPUTS[views_of(modality)[0]](ir, vis)
 
 def yolo_config_dir() -> Path:
     "Where ultralytics keeps its settings: `$YOLO_CONFIG_DIR`, else `<repo>/.yolo` (a source checkout), else a temp folder."
@@ -81,8 +88,8 @@ def _subsets(root, modality, val_frac, seed, limit):
 
 def prepare_yolo_dataset(out_dir, modality: str = "stack", split: str = "train", root=None, val_frac: float = 0.125,
                          seed: int = 0, limit: int | None = None) -> Path:
-    "Write an ultralytics dataset (images/, labels/, data.yaml) of MSRS `split` seen through input `modality`; returns data.yaml."
-    DETECTOR_INPUTS[modality]
+    "Write an ultralytics dataset (images/, labels/, data.yaml) of MSRS `split` seen through input `modality` (one view, or several joined by '+'); returns data.yaml."
+    views = views_of(modality)
     if split != "train": raise ValueError(f"the detector trains on the MSRS 'train' split only (test is for evaluation), got {split!r}")
     out = Path(out_dir).resolve(); out.mkdir(parents=True, exist_ok=True)
     info_p = out / "dataset.json"
@@ -91,25 +98,29 @@ def prepare_yolo_dataset(out_dir, modality: str = "stack", split: str = "train",
         if (old["modality"], old["seed"], old["val_frac"], old["limit"]) != (modality, seed, val_frac, limit):
             raise ValueError(f"{out} already holds a dataset with modality={old['modality']!r}, seed={old['seed']}, "
                              f"val_frac={old['val_frac']}, limit={old['limit']}; use another folder")
-    subs = _subsets(root, modality, val_frac, seed, limit)
-    src = DETECTOR_INPUTS.meta(modality).get("source")
+    per_view = {v: _subsets(root, v, val_frac, seed, limit) for v in views}
+    subs = per_view[views[0]]
     from tqdm.auto import tqdm
-    for name, pairs in subs.items():
+    for name in subs:
         (out / "images" / name).mkdir(parents=True, exist_ok=True); (out / "labels" / name).mkdir(parents=True, exist_ok=True)
-        for p in tqdm(pairs, desc=f"{modality} {name}", leave=False):
-            lab = out / "labels" / name / f"{p.name}.txt"
-            if p.labels is None: raise FileNotFoundError(f"no label file for MSRS pair {p.name}")
-            if not lab.exists(): shutil.copyfile(p.labels, lab)
-            if src:
-                img = out / "images" / name / f"{p.name}{getattr(p, src).suffix}"
-                if not img.exists(): img.symlink_to(Path(getattr(p, src)).resolve())
-            else:
-                img = out / "images" / name / f"{p.name}.png"
-                if not img.exists(): write_image(img, detector_input(read_image(p.a, "L"), read_image(p.b, "RGB"), modality))
+        for v in views:
+            src = DETECTOR_INPUTS.meta(v).get("source")
+            assert [p.name for p in per_view[v][name]] == [p.name for p in subs[name]], "views must split the same pairs"
+            for p in tqdm(per_view[v][name], desc=f"{v} {name}", leave=False):
+                stem = p.name if len(views) == 1 else f"{p.name}-{v}"
+                lab = out / "labels" / name / f"{stem}.txt"
+                if p.labels is None: raise FileNotFoundError(f"no label file for MSRS pair {p.name}")
+                if not lab.exists(): shutil.copyfile(p.labels, lab)
+                if src:
+                    img = out / "images" / name / f"{stem}{getattr(p, src).suffix}"
+                    if not img.exists(): img.symlink_to(Path(getattr(p, src)).resolve())
+                else:
+                    img = out / "images" / name / f"{stem}.png"
+                    if not img.exists(): write_image(img, detector_input(read_image(p.a, "L"), read_image(p.b, "RGB"), v))
     names = "\n".join(f"  {i}: {c}" for i, c in enumerate(DETECTOR_CLASSES))
     (out / "data.yaml").write_text(f"path: {out}\ntrain: images/train\nval: images/val\ntest: images/test\nnames:\n{names}\n")
-    info_p.write_text(json.dumps(dict(dataset="msrs", split=split, modality=modality, label_view=DETECTOR_INPUTS.meta(modality)["labels"],
-                                      seed=seed, val_frac=val_frac, limit=limit, counts={k: len(v) for k, v in subs.items()},
+    info_p.write_text(json.dumps(dict(dataset="msrs", split=split, modality=modality, label_view="+".join(DETECTOR_INPUTS.meta(v)["labels"] for v in views),
+                                      seed=seed, val_frac=val_frac, limit=limit, counts={k: len(v) * len(views) for k, v in subs.items()},
                                       val_names=[p.name for p in subs["val"]]), indent=1))
     return out / "data.yaml"
 
@@ -262,9 +273,15 @@ def predict_matches(weights, images, labels, imgsz: int, conf: float = 0.001, io
     return out
 
 # %% ../nbs/32_detector.ipynb
+def _modality_arg(s: str) -> str:
+    import argparse
+    try: views_of(s)
+    except (KeyError, ValueError) as e: raise argparse.ArgumentTypeError(str(e).strip("'\"")) from None
+    return s
+
 @command("train-detector", "train the YOLO target detector on MSRS train (resumable) and export it with a manifest",
          arg("-o", "--out", default="runs/detector", help="work folder (dataset, ultralytics run)"),
-         arg("--modality", default="stack", choices=list(DETECTOR_INPUTS), help="detector input"),
+         arg("--modality", default="stack", type=_modality_arg, help=f"detector input: one of {', '.join(DETECTOR_INPUTS)}, or several joined by '+' (each pair once per view)"),
          arg("--epochs", type=int, default=100), arg("--imgsz", type=int, default=640), arg("--batch", type=int, default=16),
          arg("--limit", type=int, default=None, help="cap the image counts (smoke runs)"),
          arg("--seed", type=int, default=0),

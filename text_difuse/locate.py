@@ -12,7 +12,7 @@ from .io import read_image, write_image, to_uint8
 from .cli import command, arg, alias, check_input, check_output, check_range
 from .prompts import CLASS_SYNONYMS, PhraseMapper, parse_prompt
 from .masks import Detections, REFINERS, as_pair, boxes_to_mask, draw_detections
-from .detector import DETECTOR_INPUTS, ultralytics, load_detector_manifest, _ultra_device
+from .detector import DETECTOR_INPUTS, views_of, ultralytics, load_detector_manifest, _ultra_device
 
 # %% auto 0
 __all__ = ['LOCATORS', 'OWLVIT_DEFAULT', 'SAM_DEFAULT', 'VIEWS', 'GDINO_DEFAULT', 'Locator', 'BoxesLocator', 'get_locator',
@@ -226,7 +226,7 @@ class YoloLocator(Locator):
                  device=None, threshold: float = 0.6, backend: str = "auto"):
         self.path, self.manifest = load_detector_manifest(weights)
         self.classes, self.modality = tuple(self.manifest["classes"]), self.manifest["modality"]
-        self.views = tuple(views or (self.modality,))
+        self.views = tuple(views or views_of(self.modality))   # a multi-view detector looks through each of its views
         for v in self.views: DETECTOR_INPUTS[v]
         self.conf, self.iou, self.imgsz, self.device = conf, iou, imgsz or self.manifest["imgsz"], _ultra_device(device)
         self.mapper = PhraseMapper({c: CLASS_SYNONYMS.get(c, c) for c in self.classes}, threshold, backend)
