@@ -120,9 +120,8 @@ class Fuser:
         x_T = torch.cat([torch.randn(p[2].shape, generator=gi, device=dev) for p, gi in zip(prepared, g)])
         hooks = []
         if self.fidelity > 0:   # each pair's own guidance, stacked along the batch
-            gd = self.guidance
-            parts = [DetailGuidance.from_sources(p[2][:, :1], p[3][:, :1], self.gates(p[0], p[1]), gd["sigma"], self.fidelity, gd["gain"]) for p in prepared]
-            hooks = [DetailGuidance(torch.cat([q.target for q in parts]), torch.cat([q.share for q in parts]), gd["sigma"])]
+            parts = [self.guidance_hook(p[0], p[1], p[2], p[3], self.fidelity) for p in prepared]
+            hooks = [DetailGuidance(torch.cat([q.target for q in parts]), torch.cat([q.share for q in parts]), parts[0].sigma)]
         with torch.no_grad():
             x = sample(self._denoiser(ca, cb, stats, tile, overlap, batch), self.restorer.schedule, x_T, steps=steps, method=method, generator=g[0], hooks=hooks)
             x = apply_chroma(crop_to(x, prepared[0][4]).float(), crop_to(cb, prepared[0][4]), chroma)
@@ -143,6 +142,11 @@ class Fuser:
         g = self.guidance
         return tuple(cleanliness(noise_sigma(x), g["lo"], g["hi"]) for x in (a, b))
 
+    def guidance_hook(self, a, b, ca: torch.Tensor, cb: torch.Tensor, fidelity: float) -> DetailGuidance:
+        "The source-detail guidance of sources `a`, `b` (their gates) over their conditions `ca`, `cb` at strength `fidelity`, with `self.guidance`'s settings."
+        gd = self.guidance
+        return DetailGuidance.from_sources(ca[:, :1], cb[:, :1], self.gates(a, b), gd["sigma"], fidelity, gd["gain"], gd["window"])
+
     def fuse(self, a: np.ndarray, b: np.ndarray, steps: int | None = None, seed: int | None = 0, method: str | None = None,
              hooks: Sequence[Callable] = (), progress: bool = False, hook_factory: Callable | None = None,
              tile: int | tuple | None = 256, overlap: int = 64, chroma: str | None = None, fidelity: float | None = None, batch: int = 1,
@@ -159,8 +163,7 @@ class Fuser:
         model_fn = self._denoiser(ca, cb, stats, tile, overlap, batch)
         hooks = list(hooks) + ([hook_factory(model_fn, tuple(ca.shape))] if hook_factory else [])
         if fidelity > 0:   # first: later hooks (re-modulation) see the guided estimate and may override it inside their mask
-            gd = self.guidance
-            hooks.insert(0, DetailGuidance.from_sources(ca[:, :1], cb[:, :1], self.gates(a, b), gd["sigma"], fidelity, gd["gain"]))
+            hooks.insert(0, self.guidance_hook(a, b, ca, cb, fidelity))
         with torch.no_grad():   # not inference_mode: hooks may differentiate through the decoder
             x = sample(model_fn, self.restorer.schedule, x_T, steps=steps, method=method, generator=g, hooks=hooks, progress=progress)
             x = apply_chroma(crop_to(x, hw).float(), crop_to(cb, hw), chroma)

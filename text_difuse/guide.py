@@ -48,13 +48,14 @@ class DetailGuidance:
 
     @classmethod
     def from_sources(cls, ya: torch.Tensor, yb: torch.Tensor, gates=(1.0, 1.0), sigma: float = 32.0,
-                     strength: float = 1.0, gain: float = 1.6) -> "DetailGuidance":
-        "From the two sources' lumas `ya`, `yb` ((1,1,H,W), model scale [-1,1]) and their cleanliness `gates`."
+                     strength: float = 1.0, gain: float = 1.6, window: float | None = None) -> "DetailGuidance":
+        "From the two sources' lumas `ya`, `yb` ((1,1,H,W), model scale [-1,1]) and their cleanliness `gates`; `window`: the scale (px) of the detail energy that weighs them (None: `sigma`)."
         if ya.shape != yb.shape or ya.ndim != 4 or ya.shape[1] != 1: raise ValueError(f"need two (B,1,H,W) lumas of one shape, got {tuple(ya.shape)} and {tuple(yb.shape)}")
         if not 0 <= strength <= 1: raise ValueError(f"strength must lie in [0, 1], got {strength}")
         if gain <= 0: raise ValueError(f"gain must be positive, got {gain}")
+        if window is not None and window <= 0: raise ValueError(f"window must be positive (or None: sigma), got {window}")
         ds = [y - gaussian_blur(y, sigma) for y in (ya, yb)]
-        es = [gaussian_blur(d * d, sigma) for d in ds]
+        es = [gaussian_blur(d * d, window or sigma) for d in ds]
         tot = es[0] + es[1] + 1e-8
         ws = [float(g) * e / tot for g, e in zip(gates, es)]
         return cls(strength * gain * (ws[0] * ds[0] + ws[1] * ds[1]), strength * (ws[0] + ws[1]), sigma, tuple(float(g) for g in gates))
@@ -69,4 +70,4 @@ class DetailGuidance:
         y = (y - self.share * (y - gaussian_blur(y, self.sigma)) + self.target).clamp(-1, 1)
         return step.with_x0(torch.cat([y, x0[:, 1:]], 1))
 
-GUIDANCE = dict(sigma=32.0, gain=1.6, lo=0.01, hi=0.025)   # the defaults of `fuse.Fuser`; sigma, gain: chosen on train pairs (results/probes/guidance-train.json)
+GUIDANCE = dict(sigma=32.0, gain=1.6, window=None, lo=0.01, hi=0.025)   # the defaults of `fuse.Fuser`; sigma, gain: chosen on train pairs (results/probes/guidance-train.json)

@@ -91,7 +91,7 @@ def fuse_folder(fu: Fuser, todo: list, ns, bar) -> list[str]:
          arg("--a-dir", help="folder of a images (pairs matched by file name)"), arg("--b-dir", help="folder of b images"),
          arg("-o", "--out", required=True, help="the fused image (a pair; with --text the re-modulated one, its _base and _mask beside it) or a folder (folders)"),
          arg("--task", default="ivif", choices=list(TASKS)),
-         arg("--steps", type=int, default=None, help="sampling steps (default: the restorer formulation's, anchored 2, paper 25)"), arg("--seed", type=int, default=0),
+         arg("--steps", type=int, default=None, help="sampling steps (default: the restorer formulation's fusion steps, anchored 1, paper 25)"), arg("--seed", type=int, default=0),
          arg("--fcm", default="pretrained", help=f"pretrained (the shipped FCM of the task), an FCM weights file, or a feature rule ({', '.join(FUSION_RULES)})"),
          alias("--rule", "--fcm"),
          arg("--restorer", default=DEFAULT_RESTORER, help="restorer weights (name or file)"), alias("--weights", "--restorer"),

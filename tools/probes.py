@@ -24,7 +24,7 @@ parameters and code version.
              --severity) PSNR against the clean image; MSRS infrared / visible centre 256x256 and Harvard MRI / other
              (--n pairs each); what a fine-tune with more identity samples (train-restore --p-clean) buys and costs.
   guidance   the source-detail guidance (`guide.DetailGuidance`, `Fuser(fidelity=...)`): ours without and with it for each
-             (--sigmas x --gains), and every classical baseline, on clean MSRS (--n pairs, half day / half night, whole
+             (--sigmas x --gains x --windows), and every classical baseline, on clean MSRS (--n pairs, half day / half night, whole
              images) and Harvard (--n pairs over the tasks); the config beating every baseline on most metrics is
              reported as 'selected' (`--split train` chose `guide.GUIDANCE`); also the gates on clean and degraded sources.
   exposure   `restore`'s default brightness on grey images: dark grey photos (RoadScene visible, low light + noise) should
@@ -318,15 +318,18 @@ def guidance(a):
     from text_difuse.restore import Restorer
     r0 = Restorer.from_pretrained(a.restorer)
     fusers = {t: Fuser.from_pretrained(t, restorer=r0) for t in ("ivif", "medical")}
-    grid = [(0.0, None, None)] * a.unguided + [(1.0, float(s), float(g)) for s in a.sigmas.split(",") for g in a.gains.split(",")]
+    win = lambda w: None if w in ("", "none", "None") else float(w)
+    grid = [(0.0, None, None, None)] * a.unguided + [(1.0, float(s), float(g), win(w)) for s in a.sigmas.split(",") for g in a.gains.split(",")
+                                                      for w in a.windows.split(",")]
     rows, gates = [], []
     for j, (st, task, name, x, y) in enumerate(probe_pairs(a)):
         fu = fusers["ivif" if st == "MSRS" else "medical"]
         for m in FUSERS.names(): rows.append(dict(set=st, name=name, config=m, **fusion_metrics(x, y, fuse_pair(x, y, m))))
-        for f, sg, gn in grid:
-            if f: fu.guidance.update(sigma=sg, gain=gn)
+        for f, sg, gn, wn in grid:
+            if f: fu.guidance.update(sigma=sg, gain=gn, window=wn)
             out = fu.fuse(x, y, steps=a.steps, seed=j, tile=a.tile or None, fidelity=f)
-            rows.append(dict(set=st, name=name, config="ours" if not f else f"ours sigma={sg:g} gain={gn:g}", **fusion_metrics(x, y, out)))
+            cfg = "ours" if not f else f"ours sigma={sg:g} gain={gn:g}" + (f" window={wn:g}" if wn else "")
+            rows.append(dict(set=st, name=name, config=cfg, **fusion_metrics(x, y, out)))
         dx, dy = (degrade_protocol(x, "infrared", a.severity, 4000 + j), degrade_protocol(y, "visible", a.severity, 5000 + j)) if st == "MSRS" else \
                  (degrade_protocol(x, "medical", a.severity, 4000 + j), degrade_protocol(y, "medical", a.severity, 5000 + j))
         gates.append(dict(set=st, name=name, clean=fu.gates(x, y), degraded=fu.gates(dx, dy)))
@@ -405,6 +408,7 @@ if __name__ == "__main__":
     p.add_argument("--severity", type=float, default=0.5, help="chroma-policy / luma-policy / fidelity: degradation protocol severity")
     p.add_argument("--sigmas", default="8,16,32", help="guidance: detail-band scales (px) to try")
     p.add_argument("--gains", default="1,1.3,1.6", help="guidance: detail gains to try")
+    p.add_argument("--windows", default="none", help="guidance: detail-energy windows (px) to try; none: the detail-band scale")
     p.add_argument("--tile", type=int, default=0, help="guidance: fusion tile size (0: whole image)")
     p.add_argument("--unguided", action=argparse.BooleanOptionalAction, default=True, help="guidance: also run ours without guidance")
     p.add_argument("--tag", default="", help="suffix of the output name (keeps runs with other weights apart)")
