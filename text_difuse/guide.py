@@ -70,4 +70,4 @@ class DetailGuidance:
         y = (y - self.share * (y - gaussian_blur(y, self.sigma)) + self.target).clamp(-1, 1)
         return step.with_x0(torch.cat([y, x0[:, 1:]], 1))
 
-GUIDANCE = dict(sigma=32.0, gain=1.6, window=None, lo=0.01, hi=0.025)   # the defaults of `fuse.Fuser`; sigma, gain: chosen on train pairs (results/probes/guidance-train.json)
+GUIDANCE = dict(sigma=32.0, gain=1.6, window=8.0, lo=0.01, hi=0.025)   # the defaults of `fuse.Fuser`; sigma, gain, window: chosen on train pairs (results/probes/guidance-train.json, guidance-train-window.json)
