@@ -39,9 +39,10 @@ def _fusion(ir, vis):
     from text_difuse.baselines import fuse_pair
     return fuse_pair(ir, vis, "max").astype(np.float32)
 
-def views_of(modality: str) -> list[str]:
-    "The registered views of detector input `modality`: one name, or several joined by '+' (a dataset that holds each pair once per view)."
-    views = str(modality).split("+")
+def views_of(modality) -> list[str]:
+    "The registered views of detector input `modality`: one name, several joined by '+' or a list of names (a dataset that holds each pair once per view)."
+    if not isinstance(modality, str): views = list(modality)
+    else: views = [modality] if modality in DETECTOR_INPUTS else modality.split("+")
     for v in views: DETECTOR_INPUTS[v]
     if len(set(views)) < len(views): raise ValueError(f"detector input {modality!r} repeats a view")
     return views
@@ -95,7 +96,7 @@ def prepare_yolo_dataset(out_dir, modality: str = "stack", split: str = "train",
     info_p = out / "dataset.json"
     if info_p.exists():
         old = json.loads(info_p.read_text())
-        if (old["modality"], old["seed"], old["val_frac"], old["limit"]) != (modality, seed, val_frac, limit):
+        if (old["modality"], old["seed"], old["val_frac"], old["limit"]) != (views[0] if len(views) == 1 else views, seed, val_frac, limit):
             raise ValueError(f"{out} already holds a dataset with modality={old['modality']!r}, seed={old['seed']}, "
                              f"val_frac={old['val_frac']}, limit={old['limit']}; use another folder")
     per_view = {v: _subsets(root, v, val_frac, seed, limit) for v in views}
@@ -119,7 +120,7 @@ def prepare_yolo_dataset(out_dir, modality: str = "stack", split: str = "train",
                     if not img.exists(): write_image(img, detector_input(read_image(p.a, "L"), read_image(p.b, "RGB"), v))
     names = "\n".join(f"  {i}: {c}" for i, c in enumerate(DETECTOR_CLASSES))
     (out / "data.yaml").write_text(f"path: {out}\ntrain: images/train\nval: images/val\ntest: images/test\nnames:\n{names}\n")
-    info_p.write_text(json.dumps(dict(dataset="msrs", split=split, modality=modality, label_view="+".join(DETECTOR_INPUTS.meta(v)["labels"] for v in views),
+    info_p.write_text(json.dumps(dict(dataset="msrs", split=split, modality=views[0] if len(views) == 1 else views, label_view="+".join(DETECTOR_INPUTS.meta(v)["labels"] for v in views),
                                       seed=seed, val_frac=val_frac, limit=limit, counts={k: len(v) * len(views) for k, v in subs.items()},
                                       val_names=[p.name for p in subs["val"]]), indent=1))
     return out / "data.yaml"
@@ -167,7 +168,8 @@ def train_detector(out="runs/detector", modality: str = "stack", epochs: int = 1
     "Train (or resume) a YOLO detector on MSRS train through input `modality`, from scratch or warm-started from detector weights `init`, for `epochs` or a budget of `hours` (the LR schedule fits it); score it; export it with a manifest (returned)."
     U = ultralytics()
     out = Path(out).resolve(); out.mkdir(parents=True, exist_ok=True)
-    data = prepare_yolo_dataset(out / f"data_{modality}", modality, "train", root, val_frac, seed, limit)
+    views = views_of(modality); modality = views[0] if len(views) == 1 else views
+    data = prepare_yolo_dataset(out / f"data_{'+'.join(views)}", modality, "train", root, val_frac, seed, limit)
     run = out / "run"; last = run / "weights" / "last.pt"
     dev, state, t0 = _ultra_device(device), _run_state(run / "weights" / "last.pt"), time.time()
     if state == "interrupted" and resume: yolo = U.YOLO(str(last)); kw = dict(resume=True, device=dev, workers=train_kw.get("workers", 0))
