@@ -69,17 +69,25 @@ def batch_plan(hw, batch: int, tile, overlap: int, multiple: int) -> tuple[int, 
 
 def fuse_folder(fu: Fuser, todo: list, ns, bar) -> list[str]:
     """Fuse folder jobs `todo` (no `--text`): pairs of one size are fused together, about `--batch` tiles per forward; a pair
-    that cannot be read is reported and skipped. Images are read as their group fills, so memory stays bounded. Returns the failures."""
+    that cannot be read is reported and skipped, and a group that fails as a whole (e.g. out of memory) is fused again pair by
+    pair, each failure reported. Images are read as their group fills, so memory stays bounded. Returns the failures."""
     failed, waiting = [], {}
+    def fail(name, e): failed.append(f"{name}: {e}"); print(f"failed: {name}: {e}", file=sys.stderr)
+    def alone(name, a, b):
+        try: return fu.fuse(a, b, ns.steps, ns.seed, tile=ns.tile or None, overlap=ns.overlap)
+        except (RuntimeError, MemoryError) as e: fail(name, e)
     def flush(key):
         group = waiting.pop(key)
-        outs = fu.fuse_many([(a, b) for _, a, b, _ in group], ns.steps, ns.seed, tile=ns.tile or None, overlap=ns.overlap, batch=key[2])
-        for (_, _, _, o), img in zip(group, outs): _write_atomic(o["fused"], img)
+        try: outs = fu.fuse_many([(a, b) for _, a, b, _ in group], ns.steps, ns.seed, tile=ns.tile or None, overlap=ns.overlap, batch=key[2])
+        except (RuntimeError, MemoryError) as e:
+            print(f"warning: {len(group)} pair(s) of {key[0][0]}x{key[0][1]} failed together ({e}); fusing them one by one", file=sys.stderr)
+            outs = [alone(name, a, b) for name, a, b, _ in group]
+        for (_, _, _, o), img in zip(group, outs):
+            if img is not None: _write_atomic(o["fused"], img)
         bar.update(len(group))
     for name, pa, pb, outs in todo:
         try: a, b = _read_pair(fu, pa, pb, ns)
-        except (OSError, ValueError) as e:
-            failed.append(f"{name}: {e}"); print(f"failed: {name}: {e}", file=sys.stderr); bar.update(1); continue
+        except (OSError, ValueError) as e: fail(name, e); bar.update(1); continue
         key = (a.shape[:2], *batch_plan(a.shape[:2], ns.batch, ns.tile or None, ns.overlap, fu.restorer.multiple))
         waiting.setdefault(key, []).append((name, a, b, outs))
         if len(waiting[key]) >= key[1]: flush(key)
