@@ -95,6 +95,11 @@ class Fuser:
         if self.tone: ca, cb = self.restorer.prepare(ca, ma), self.restorer.prepare(cb, mb)    # each source's whole-image tone correction (a tone head's)
         return a, b, ca, cb, hw, stats
 
+    def _defaults(self, steps, method, chroma) -> tuple:
+        "`(steps, method, chroma)` with the restorer formulation's fusion defaults and the task's chroma policy filled in (checked)."
+        chroma = chroma or self.chroma; CHROMA[chroma]
+        return steps or self.restorer.fuse_steps, method or self.restorer.method, chroma
+
     def _denoiser(self, ca, cb, stats, tile, overlap, batch: int = 1) -> TiledDenoiser:
         "The fused denoiser over `tile` windows of conditions (B, 3, H, W), `batch` windows per forward."
         win = lambda z, ws: torch.cat([z[..., r, c] for r, c in ws])
@@ -108,8 +113,7 @@ class Fuser:
         """Fuse same-size `pairs` [(a, b), ...] together: their images (times their tiles, `batch` per forward) share each network
         forward. Each starts from its own noise of `seed`, so with the deterministic default sampler each result is `fuse(a, b)`'s
         (source-detail guidance included, each pair with its own gates). Without hooks (they are per pair: use `fuse`)."""
-        chroma = chroma or self.chroma; CHROMA[chroma]
-        steps, method = steps or self.restorer.fuse_steps, method or self.restorer.method
+        steps, method, chroma = self._defaults(steps, method, chroma)
         prepared = [self._conditions(a, b) for a, b in pairs]
         if len({p[2].shape for p in prepared}) > 1: raise ValueError(f"fuse_many needs pairs of one size, got {sorted({p[0].shape[:2] for p in prepared})}")
         cat = lambda j: torch.cat([p[j] for p in prepared])
@@ -152,8 +156,7 @@ class Fuser:
              tile: int | tuple | None = 256, overlap: int = 64, chroma: str | None = None, fidelity: float | None = None, batch: int = 1,
              window: tuple[slice, slice] | None = None) -> np.ndarray:
         "Fuse `a` (grey; RGB -> luma) and `b` (grey/RGB), float [0,1] or uint8, to float32 [0,1] in `tile` windows (None: whole; `batch` per forward), colour by `CHROMA[chroma or self.chroma]` against `b`; `hook_factory(model_fn, padded_shape)` adds a per-image hook; `fidelity` (default `self.fidelity`) the source-detail guidance strength; `window` (rows, cols slices on the network multiple) fuses that part alone, with the whole image's context and noise, and returns it."
-        chroma = chroma or self.chroma; CHROMA[chroma]
-        steps, method = steps or self.restorer.fuse_steps, method or self.restorer.method   # the formulation's fusion defaults
+        steps, method, chroma = self._defaults(steps, method, chroma)
         fidelity = self.fidelity if fidelity is None else _check_fidelity(fidelity)
         a, b, ca, cb, hw, stats = self._conditions(a, b)
         g = torch_generator(seed, self.restorer.device.type)
