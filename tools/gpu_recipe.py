@@ -49,8 +49,9 @@ def main(argv=None) -> int:
     if not ns.data_root: raise SystemExit("no data root: pass --data-root or set TEXT_DIFUSE_DATA")
     out = Path(ns.out); out.mkdir(parents=True, exist_ok=True)
     nproc = 1 if ns.dry_run else max(1, _gpus())
+    cpu = ["--threads", "1", "--device", "cpu"] if ns.dry_run else []   # every stage of a dry run: one CPU thread
     if ns.dry_run:
-        presets, iters, fcm_iters, batch, extra = ["tiny"], 4, 2, 2, ["--crop", "32", "--sources", '{"harvard_grey": 1}', "--threads", "1", "--device", "cpu"]
+        presets, iters, fcm_iters, batch, extra = ["tiny"], 4, 2, 2, ["--crop", "32", "--sources", '{"harvard_grey": 1}', *cpu]
     else:
         presets, iters, fcm_iters, batch, extra = ns.presets.split(","), ns.iters, ns.fcm_iters, ns.batch, []
     budget = ["--max-minutes", str(ns.minutes)] if ns.minutes else []
@@ -61,7 +62,7 @@ def main(argv=None) -> int:
         _stage(f"train-restore {preset}", _launch(["train-restore", "-o", str(ck), "--preset", preset, "--batch", str(batch),
                                                    "--iters", str(iters), "--resume", "--export", str(w), *budget, *dr, *extra], nproc), log, iters)
         fw = out / f"fcm_medical_{preset}.pt"
-        fcm_extra = ["--crop", "32", "--threads", "1", "--device", "cpu"] if ns.dry_run else []
+        fcm_extra = ["--crop", "32", *cpu] if ns.dry_run else []
         _stage(f"train-fcm {preset}", _launch(["train-fcm", "--task", "medical", "-o", str(out / f"fcm_{preset}"), "--restorer", str(w),
                                                "--batch", str(max(1, batch // 2)), "--iters", str(fcm_iters), "--resume", "--export", str(fw),
                                                *budget, *dr, *fcm_extra], nproc), log, fcm_iters)
@@ -71,7 +72,7 @@ def main(argv=None) -> int:
         n = len(list((test / "MRI").iterdir()))
         dt = _stage(f"fuse {preset}", [str(BIN / "text-difuse"), "fuse", "--task", "medical", "--a-dir", str(test / "MRI"), "--b-dir", str(test / "CT"),
                                        "-o", str(dest), "--restorer", str(w), "--fcm", str(fw), "--batch", "16",
-                                       *(["--threads", "1", "--device", "cpu"] if ns.dry_run else [])], log)
+                                       *cpu], log)
         fused[preset] = dict(pairs=n, seconds_per_pair=round(dt / n, 3), note="includes start-up and model loading")
     import torch
     rec = dict(dry_run=ns.dry_run, processes=nproc, device=torch.cuda.get_device_name(0) if _gpus() else "cpu",
