@@ -90,13 +90,13 @@ def _subsets(root, modality, val_frac, seed, limit):
 def prepare_yolo_dataset(out_dir, modality: str = "stack", split: str = "train", root=None, val_frac: float = 0.125,
                          seed: int = 0, limit: int | None = None) -> Path:
     "Write an ultralytics dataset (images/, labels/, data.yaml) of MSRS `split` seen through input `modality` (one view, or several joined by '+'); returns data.yaml."
-    views = views_of(modality)
+    views = views_of(modality); ident = views[0] if len(views) == 1 else views   # as dataset.json records it
     if split != "train": raise ValueError(f"the detector trains on the MSRS 'train' split only (test is for evaluation), got {split!r}")
     out = Path(out_dir).resolve(); out.mkdir(parents=True, exist_ok=True)
     info_p = out / "dataset.json"
     if info_p.exists():
         old = json.loads(info_p.read_text())
-        if (old["modality"], old["seed"], old["val_frac"], old["limit"]) != (views[0] if len(views) == 1 else views, seed, val_frac, limit):
+        if (old["modality"], old["seed"], old["val_frac"], old["limit"]) != (ident, seed, val_frac, limit):
             raise ValueError(f"{out} already holds a dataset with modality={old['modality']!r}, seed={old['seed']}, "
                              f"val_frac={old['val_frac']}, limit={old['limit']}; use another folder")
     per_view = {v: _subsets(root, v, val_frac, seed, limit) for v in views}
@@ -120,7 +120,7 @@ def prepare_yolo_dataset(out_dir, modality: str = "stack", split: str = "train",
                     if not img.exists(): write_image(img, detector_input(read_image(p.a, "L"), read_image(p.b, "RGB"), v))
     names = "\n".join(f"  {i}: {c}" for i, c in enumerate(DETECTOR_CLASSES))
     (out / "data.yaml").write_text(f"path: {out}\ntrain: images/train\nval: images/val\ntest: images/test\nnames:\n{names}\n")
-    info_p.write_text(json.dumps(dict(dataset="msrs", split=split, modality=views[0] if len(views) == 1 else views, label_view="+".join(DETECTOR_INPUTS.meta(v)["labels"] for v in views),
+    info_p.write_text(json.dumps(dict(dataset="msrs", split=split, modality=ident, label_view="+".join(DETECTOR_INPUTS.meta(v)["labels"] for v in views),
                                       seed=seed, val_frac=val_frac, limit=limit, counts={k: len(v) * len(views) for k, v in subs.items()},
                                       val_names=[p.name for p in subs["val"]]), indent=1))
     return out / "data.yaml"
