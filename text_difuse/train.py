@@ -164,6 +164,8 @@ class TrainConfig:
     weights: dict = field(default_factory=lambda: dict(DEFAULT_WEIGHTS))
     p_clean: float = 0.25
     tone_only: bool = False                         # train only the tone head (no U-Net step: fast), its loss alone
+    tone_auto_only: bool = False                    # with tone_only: train only its 'auto' path (the modality embedding of images whose
+                                                    # modality is not told), on items all drawn as 'auto': told modalities (fusion) stay bit-identical
     w_tone: float = 1.0                             # weight of the tone head's own loss: its corrected condition against the clean crop
     high_t: float = 0.5                             # fraction of samples at the last timestep (x_t pure noise): the restoration
                                                     # the sampler's first step makes from the condition alone (0: uniform t)
@@ -190,6 +192,8 @@ class TrainConfig:
             if int(getattr(self, k)) < (0 if k == "iters" else 1): raise ValueError(f"--{k.replace('_', '-')} must be >= {0 if k == 'iters' else 1}, got {getattr(self, k)}")
         if not 0.0 <= self.high_t <= 1.0: raise ValueError(f"high_t is a fraction of samples, in [0, 1]; got {self.high_t}")
         if self.tone_only and not self.unet.get("tone_knots"): raise ValueError("tone_only trains the tone head: the network needs tone_knots > 0")
+        if self.tone_auto_only and not (self.tone_only and self.weight_decay == 0):
+            raise ValueError("tone_auto_only trains the 'auto' row of the tone head alone: it needs tone_only and weight_decay 0 (decay would move the told rows)")
         if not 0.0 <= self.p_clean <= 1.0: raise ValueError(f"p_clean is the fraction of identity (clean -> clean) samples, in [0, 1]; got {self.p_clean}")
 
 def lr_at(cfg: TrainConfig, k: int) -> float:
@@ -269,7 +273,7 @@ def train_restore(cfg: TrainConfig, pool: list[PoolImage] | None = None) -> dict
     st = FitState(step, wall, recent)
     sched = get_schedule(cfg.schedule, cfg.T)
     if pool is None: pool = load_pool(cfg.weights, cfg.data_root)
-    sampler = PairSampler(pool, cfg.crop, cfg.batch, cfg.weights, cfg.seed, cfg.p_clean)
+    sampler = PairSampler(pool, cfg.crop, cfg.batch, cfg.weights, cfg.seed, cfg.p_clean, p_auto=1.0 if cfg.tone_auto_only else 0.5)
     use_bf16 = cfg.bf16 and device.type in ("cpu", "cuda")
 
     def save():
@@ -295,9 +299,12 @@ def train_restore(cfg: TrainConfig, pool: list[PoolImage] | None = None) -> dict
         return loss, l_tone
 
     if cfg.tone_only:   # only the tone head trains: DistributedDataParallel must not wait for the U-Net's gradients
-        for n, prm in model.named_parameters(): prm.requires_grad_(n.startswith("tone."))
+        for n, prm in model.named_parameters(): prm.requires_grad_(n == "tone.modality.weight" if cfg.tone_auto_only else n.startswith("tone."))
+    if cfg.tone_auto_only:   # the told modalities' rows get no gradient, so Adam (no decay) leaves them exactly as they are
+        auto_row = (torch.arange(len(TONE_MODALITIES), device=device) == TONE_MODALITIES.index("auto")).float()[:, None]
+        model.tone.modality.weight.register_hook(lambda g: g * auto_row)
     step_loss = ctx.wrap(Objective(objective, model=model))
-    trained = list(model.tone.parameters()) if cfg.tone_only else list(model.parameters())
+    trained = [p for p in model.tone.parameters() if p.requires_grad] if cfg.tone_only else list(model.parameters())
 
     def train_step(step: int) -> dict:
         clean, deg, stats, thumb, mod = sampler.batch(step, ctx.rank, ctx.world)
@@ -356,6 +363,7 @@ _D = lambda f: TrainConfig.__dataclass_fields__[f].default   # one source of def
          arg("--no-context", action="store_true", help="without the whole-image luma context branch (UNetConfig.global_context)"),
          arg("--no-tone", action="store_true", help="without the whole-image tone head (UNetConfig.tone_knots): exposure and colour left to the U-Net"),
          arg("--tone-only", action="store_true", help="train only the tone head (fast: no U-Net step), e.g. before a full run; its steps count as iterations"),
+         arg("--tone-auto-only", action="store_true", help="with --tone-only: train only the tone head's 'auto' path (images whose modality is not told, as `restore --modality auto`); told modalities, and so fusion, stay bit-identical"),
          arg("--w-tone", type=float, default=_D("w_tone"), help="weight of the tone head's own loss (its corrected condition against the clean image)"),
          arg("--sources", default=None, help="source weights as JSON, e.g. '{\"bsds500\": 1, \"msrs_ir\": 2}'; sources: " + ", ".join(SOURCES)),
          alias("--weights", "--sources"),
@@ -369,7 +377,7 @@ def train_restore_cmd(ns):
                       max_minutes=ns.max_minutes, resume=ns.resume, overwrite=ns.overwrite, init=ns.init, data_root=ns.data_root, seed=ns.seed,
                       ckpt_every=ns.ckpt_every, log_every=ns.log_every, threads=ns.threads, device=ns.device, bf16=not ns.fp32, p_clean=ns.p_clean, high_t=ns.high_t,
                       pred_type=FORMULATIONS[ns.formulation].pred_type, anchor=FORMULATIONS[ns.formulation].anchor,
-                      unet={"global_context": not ns.no_context, "tone_knots": 0 if ns.no_tone else TrainConfig().unet["tone_knots"]}, w_tone=ns.w_tone, tone_only=ns.tone_only,
+                      unet={"global_context": not ns.no_context, "tone_knots": 0 if ns.no_tone else TrainConfig().unet["tone_knots"]}, w_tone=ns.w_tone, tone_only=ns.tone_only or ns.tone_auto_only, tone_auto_only=ns.tone_auto_only,
                       weights=json.loads(ns.sources) if ns.sources else dict(DEFAULT_WEIGHTS))
     try: r = train_restore(cfg)
     finally: shutdown_distributed()

@@ -21,7 +21,8 @@ def main(argv=None) -> int:
     p.add_argument("--sizes", default="320,480,640")
     p.add_argument("--batch", type=int, default=16)
     p.add_argument("--out", default=str(REPO / "results" / "detector"))
-    p.add_argument("--set-manifest", action="store_true", help="write the size chosen on validation into the weights' manifest")
+    p.add_argument("--augment", action="store_true", help="also score each size with ultralytics' test-time augmentation (flips and scales); the choice is then among both")
+    p.add_argument("--set-manifest", action="store_true", help="write the size (and augmentation) chosen on validation into the weights' manifest")
     a = p.parse_args(argv)
     commit = subprocess.run(["git", "rev-parse", "HEAD"], cwd=REPO, capture_output=True, text=True).stdout.strip()
     import pandas as pd
@@ -31,29 +32,32 @@ def main(argv=None) -> int:
     path, man = load_detector_manifest(a.weights)
     rows = []
     for s in [int(x) for x in a.sizes.split(",")]:
-        for split in ("val", "test"):
-            r = U.YOLO(str(path)).val(data=a.data, split=split, imgsz=s, batch=a.batch, device="cpu", plots=False, verbose=False,
-                                      workers=0, project=str(REPO / "runs" / "detector_sizes"), name=f"{split}_{s}", exist_ok=True)
-            pc = per_class_ap(r.box)["per_class_map50"]
-            rows.append(dict(imgsz=s, split=split, map50=round(float(r.box.map50), 4), map50_95=round(float(r.box.map), 4),
-                             **{f"AP50 {c}": v for c, v in pc.items()}))
+        for aug in ((False, True) if a.augment else (False,)):
+            for split in ("val", "test"):
+                r = U.YOLO(str(path)).val(data=a.data, split=split, imgsz=s, batch=a.batch, device="cpu", plots=False, verbose=False, augment=aug,
+                                          workers=0, project=str(REPO / "runs" / "detector_sizes"), name=f"{split}_{s}{'_tta' if aug else ''}", exist_ok=True)
+                pc = per_class_ap(r.box)["per_class_map50"]
+                rows.append(dict(imgsz=s, augment=aug, split=split, map50=round(float(r.box.map50), 4), map50_95=round(float(r.box.map), 4),
+                                 **{f"AP50 {c}": v for c, v in pc.items()}))
     df = pd.DataFrame(rows)
-    val = df[df.split == "val"].set_index("imgsz")
-    best = int(val.map50.idxmax())
+    val = df[df.split == "val"].reset_index(drop=True)
+    pick = val.loc[val.map50.idxmax()]
+    best, best_aug = int(pick.imgsz), bool(pick.augment)
     out = Path(a.out); out.mkdir(parents=True, exist_ok=True)
     df.to_csv(out / "sizes.csv", index=False)
-    md = [f"# Inference size of {path.name} (trained at {man.get('imgsz')} px)", "",
-          f"ultralytics' validator on the held-out validation pairs and on the MSRS test split; the size is chosen on validation: **{best} px**.", "",
+    md = [f"# Inference size of {path.name} (trained at {man.get('imgsz_trained', man.get('imgsz'))} px)", "",
+          f"ultralytics' validator on the held-out validation pairs and on the MSRS test split; the size is chosen on validation: **{best} px{', test-time augmentation' if best_aug else ''}**.", "",
           df.to_markdown(index=False), ""]
     (out / "sizes.md").write_text("\n".join(md))
     (out / "params.json").write_text(json.dumps(dict(script="tools/detector_sizes.py", args=vars(a), weights_sha256=man.get("sha256"),
-                                                     chosen=best, git_commit=commit, date=time.strftime("%Y-%m-%d %H:%M:%S")), indent=1) + "\n")
+                                                     chosen=best, chosen_augment=best_aug, git_commit=commit, date=time.strftime("%Y-%m-%d %H:%M:%S")), indent=1) + "\n")
     print("\n".join(md))
-    if a.set_manifest and man.get("imgsz") != best:
+    if a.set_manifest and (man.get("imgsz") != best or bool(man.get("augment", False)) != best_aug):
         m = {k: v for k, v in man.items() if k not in ("file", "sha256", "bytes")}
-        m.update(imgsz=best, imgsz_trained=man.get("imgsz"), imgsz_choice="results/detector/sizes.md (validation mAP@0.5)")
+        m.update(imgsz=best, augment=best_aug, imgsz_trained=man.get("imgsz_trained", man.get("imgsz")),
+                 imgsz_choice="results/detector/sizes.md (validation mAP@0.5)")
         write_manifest(path, m)
-        print(f"manifest: imgsz {man.get('imgsz')} -> {best}")
+        print(f"manifest: imgsz {man.get('imgsz')} -> {best}, augment {best_aug}")
     return 0
 
 
