@@ -19,7 +19,7 @@ from .distributed import setup_distributed, shutdown_distributed, Objective
 from .weights import atomic_save, sha256_file, write_manifest, load_checked, KINDS, stale_temporaries
 from .cli import command, arg, alias, check_input, check_output, legacy_positional
 from .schedule import get_schedule, PRED_TYPES, DiffusionSpec, FORMULATIONS
-from .unet import PRESETS, UNetConfig, build_unet, get_config, to_model, n_params, cond_stats, tone_thumb, TONE_THUMB, TONE_MODALITIES
+from .unet import PRESETS, UNetConfig, build_unet, get_config, to_model, n_params, cond_stats, tone_thumb, TONE_THUMB, TONE_MODALITIES, TONE_AUTO
 from .losses import LOSSES
 
 # %% auto 0
@@ -147,7 +147,7 @@ class TrainConfig:
     "Settings of `train_restore`."
     out: str = "checkpoints/restore_compact"
     preset: str = "compact"
-    unet: dict = field(default_factory=lambda: {"global_context": True, "tone_knots": 8})   # UNetConfig overrides
+    unet: dict = field(default_factory=lambda: {"global_context": True, "tone_knots": 8, "tone_auto": "classify"})   # UNetConfig overrides
     schedule: str = "cosine"
     T: int = 1000
     pred_type: str = "x0"                           # with anchor: the DiffusionSpec (FORMULATIONS['anchored'] by default)
@@ -164,8 +164,8 @@ class TrainConfig:
     weights: dict = field(default_factory=lambda: dict(DEFAULT_WEIGHTS))
     p_clean: float = 0.25
     tone_only: bool = False                         # train only the tone head (no U-Net step: fast), its loss alone
-    tone_auto_only: bool = False                    # with tone_only: train only its 'auto' path (the modality embedding of images whose
-                                                    # modality is not told), on items all drawn as 'auto': told modalities (fusion) stay bit-identical
+    tone_auto_only: bool = False                    # with tone_only: train only its 'auto' path (images whose modality is not told: the
+                                                    # classifier, or the 'auto' embedding), on items all drawn as 'auto': told modalities (fusion) stay bit-identical
     w_tone: float = 1.0                             # weight of the tone head's own loss: its corrected condition against the clean crop
     high_t: float = 0.5                             # fraction of samples at the last timestep (x_t pure noise): the restoration
                                                     # the sampler's first step makes from the condition alone (0: uniform t)
@@ -221,13 +221,14 @@ def check_run_folder(out: Path, resume: bool, overwrite: bool) -> None:
 
 def init_from(model: torch.nn.Module, ema: torch.nn.Module, path, ucfg: UNetConfig, spec: DiffusionSpec) -> tuple[int, float]:
     """Load exported weights `path` into `model` and `ema`; returns their (iterations, seconds). Branches the weights lack
-    but `ucfg` adds (`global_context`, `tone_knots`) keep their zero-initialised outputs; when the weights were trained under another
+    but `ucfg` adds (`global_context`, `tone_knots`, a `tone_auto` classifier) keep their zero-initialised outputs; when the weights were trained under another
     formulation than `spec`, the output layer is zeroed, so an anchored network starts exactly at the identity."""
     ck, man = load_checked(path, "restorer")
     theirs, ours = UNetConfig.from_dict(ck["unet"]).to_dict(), ucfg.to_dict()
-    additive = {"global_context", "tone_knots"}
+    additive = {"global_context", "tone_knots", "tone_auto"}
+    grows = lambda k: not theirs[k] or (k == "tone_auto" and theirs[k] == "embed")   # absent in their weights: added, zero output
     if {k: v for k, v in theirs.items() if k not in additive} != {k: v for k, v in ours.items() if k not in additive} or \
-            any(theirs[k] and theirs[k] != ours[k] for k in additive):
+            any(not grows(k) and theirs[k] != ours[k] for k in additive):
         raise ValueError(f"--init {path} has a different network ({theirs}) than asked ({ours})")
     sd = {k: v.float() for k, v in ck["state_dict"].items()}
     missing, unexpected = model.load_state_dict(sd, strict=False)
@@ -299,8 +300,9 @@ def train_restore(cfg: TrainConfig, pool: list[PoolImage] | None = None) -> dict
         return loss, l_tone
 
     if cfg.tone_only:   # only the tone head trains: DistributedDataParallel must not wait for the U-Net's gradients
-        for n, prm in model.named_parameters(): prm.requires_grad_(n == "tone.modality.weight" if cfg.tone_auto_only else n.startswith("tone."))
-    if cfg.tone_auto_only:   # the told modalities' rows get no gradient, so Adam (no decay) leaves them exactly as they are
+        auto = "tone.classify." if model.tone.classify is not None else "tone.modality.weight"   # the 'auto' path's own weights
+        for n, prm in model.named_parameters(): prm.requires_grad_(n.startswith(auto) if cfg.tone_auto_only else n.startswith("tone."))
+    if cfg.tone_auto_only and model.tone.classify is None:   # the told modalities' rows get no gradient, so Adam (no decay) leaves them as they are
         auto_row = (torch.arange(len(TONE_MODALITIES), device=device) == TONE_MODALITIES.index("auto")).float()[:, None]
         model.tone.modality.weight.register_hook(lambda g: g * auto_row)
     step_loss = ctx.wrap(Objective(objective, model=model))
@@ -361,6 +363,7 @@ _D = lambda f: TrainConfig.__dataclass_fields__[f].default   # one source of def
          arg("--fp32", action="store_true", help="train in fp32 instead of bf16 autocast"), alias("--no-bf16", "--fp32", const=True),
          arg("--formulation", default="anchored", choices=list(FORMULATIONS), help="anchored: x0 = input + predicted residual (identity at start); paper: v-prediction of the clean image"),
          arg("--no-context", action="store_true", help="without the whole-image luma context branch (UNetConfig.global_context)"),
+         arg("--tone-auto", default=TrainConfig().unet["tone_auto"], choices=list(TONE_AUTO), help="how the tone head treats an image whose modality it is not told (UNetConfig.tone_auto)"),
          arg("--no-tone", action="store_true", help="without the whole-image tone head (UNetConfig.tone_knots): exposure and colour left to the U-Net"),
          arg("--tone-only", action="store_true", help="train only the tone head (fast: no U-Net step), e.g. before a full run; its steps count as iterations"),
          arg("--tone-auto-only", action="store_true", help="with --tone-only: train only the tone head's 'auto' path (images whose modality is not told, as `restore --modality auto`); told modalities, and so fusion, stay bit-identical"),
@@ -377,7 +380,7 @@ def train_restore_cmd(ns):
                       max_minutes=ns.max_minutes, resume=ns.resume, overwrite=ns.overwrite, init=ns.init, data_root=ns.data_root, seed=ns.seed,
                       ckpt_every=ns.ckpt_every, log_every=ns.log_every, threads=ns.threads, device=ns.device, bf16=not ns.fp32, p_clean=ns.p_clean, high_t=ns.high_t,
                       pred_type=FORMULATIONS[ns.formulation].pred_type, anchor=FORMULATIONS[ns.formulation].anchor,
-                      unet={"global_context": not ns.no_context, "tone_knots": 0 if ns.no_tone else TrainConfig().unet["tone_knots"]}, w_tone=ns.w_tone, tone_only=ns.tone_only or ns.tone_auto_only, tone_auto_only=ns.tone_auto_only,
+                      unet={"global_context": not ns.no_context, "tone_knots": 0 if ns.no_tone else TrainConfig().unet["tone_knots"], "tone_auto": ns.tone_auto}, w_tone=ns.w_tone, tone_only=ns.tone_only or ns.tone_auto_only, tone_auto_only=ns.tone_auto_only,
                       weights=json.loads(ns.sources) if ns.sources else dict(DEFAULT_WEIGHTS))
     try: r = train_restore(cfg)
     finally: shutdown_distributed()

@@ -15,12 +15,14 @@ from .core import Registry
 from .io import rgb_to_ycbcr, ycbcr_to_rgb
 
 # %% auto 0
-__all__ = ['PRESETS', 'CONTEXT_QUANTILES', 'TONE_THUMB', 'TONE_MODALITIES', 'UNetConfig', 'get_config', 'pad_to_multiple',
-           'crop_to', 'to_model', 'from_model', 'image_tensor', 'timestep_embedding', 'ResBlock', 'Attention', 'Down',
-           'Up', 'Seq', 'Features', 'fmap', 'map2', 'split_features', 'cond_stats', 'Encoder', 'Decoder', 'CondUNet',
-           'build_unet', 'n_params', 'modality_index', 'tone_thumb', 'tone_apply', 'ToneHead']
+__all__ = ['TONE_AUTO', 'PRESETS', 'CONTEXT_QUANTILES', 'TONE_THUMB', 'TONE_MODALITIES', 'UNetConfig', 'get_config',
+           'pad_to_multiple', 'crop_to', 'to_model', 'from_model', 'image_tensor', 'timestep_embedding', 'ResBlock',
+           'Attention', 'Down', 'Up', 'Seq', 'Features', 'fmap', 'map2', 'split_features', 'cond_stats', 'Encoder',
+           'Decoder', 'CondUNet', 'build_unet', 'n_params', 'modality_index', 'tone_thumb', 'tone_apply', 'ToneHead']
 
 # %% ../nbs/11_unet.ipynb
+TONE_AUTO = ("embed", "classify")   # see UNetConfig.tone_auto
+
 @dataclass(frozen=True)
 class UNetConfig:
     "Architecture of `CondUNet`. Level `l` runs at 1/(patch*2**l) of the input with `base*mults[l]` channels."
@@ -38,6 +40,8 @@ class UNetConfig:
     global_pool: bool = True      # pooled bottleneck features -> decoder embedding
     global_context: bool = False  # luma quantiles of the whole image -> embedding (tiles of one image agree on its exposure)
     tone_knots: int = 0           # > 0: a ToneHead (whole-image Y curve of this many knots + chroma affine) corrects the condition first
+    tone_auto: str = "embed"      # how the tone head treats an image whose modality it is not told: 'embed' (a learned 'auto' modality) or
+                                  # 'classify' (a classifier of the image mixes the told modalities' corrections)
     groups: int = 32
 
     def __post_init__(self):
@@ -49,6 +53,7 @@ class UNetConfig:
         if self.patch < 1 or self.base < 1 or not self.mults or self.num_res_blocks < 1:
             raise ValueError(f"invalid UNetConfig: patch={self.patch}, base={self.base}, mults={self.mults}, num_res_blocks={self.num_res_blocks}")
         if self.tone_knots and self.tone_knots < 2: raise ValueError(f"tone_knots is 0 (no tone head) or >= 2, got {self.tone_knots}")
+        if self.tone_auto not in TONE_AUTO: raise ValueError(f"tone_auto is one of {', '.join(TONE_AUTO)}, got {self.tone_auto!r}")
         if any(a < 8 for a in self.attn_factors):
             raise ValueError(f"attention only at 1/8 of the input or coarser, got attn_factors={self.attn_factors}")
     @property
@@ -284,7 +289,7 @@ class CondUNet(nn.Module):
         self.cfg = get_config(cfg)
         self.encoder = Encoder(self.cfg)
         self.decoder = Decoder(self.cfg, self.encoder.skip_channels)
-        self.tone = ToneHead(self.cfg.cond_channels, self.cfg.tone_knots) if self.cfg.tone_knots else None   # built last (seeded init kept)
+        self.tone = ToneHead(self.cfg.cond_channels, self.cfg.tone_knots, auto=self.cfg.tone_auto) if self.cfg.tone_knots else None   # built last (seeded init kept)
     @property
     def multiple(self) -> int: return self.cfg.multiple
     def forward(self, x_t, t, cond, stats=None): return self.decoder(self.encoder(x_t, cond, t, stats))
@@ -334,7 +339,7 @@ def tone_apply(cond: torch.Tensor, p: torch.Tensor, knots: int) -> torch.Tensor:
 
 class ToneHead(nn.Module):
     "Whole-image exposure and colour correction decided from a thumbnail and `cond_stats`: a Y curve of `knots` knots and a chroma affine map; the zero-initialised output layer makes it the identity at the start."
-    def __init__(self, cond_channels: int = 3, knots: int = 8, width: int = 32):
+    def __init__(self, cond_channels: int = 3, knots: int = 8, width: int = 32, auto: str = "embed"):
         super().__init__()
         self.knots = int(knots)
         if self.knots < 2: raise ValueError(f"a tone curve needs at least 2 knots, got {knots}")
@@ -342,13 +347,28 @@ class ToneHead(nn.Module):
         self.net = nn.Sequential(nn.Conv2d(cond_channels, w, 3, 2, 1), nn.SiLU(), nn.Conv2d(w, 2 * w, 3, 2, 1), nn.SiLU(),
                                  nn.Conv2d(2 * w, 2 * w, 3, 2, 1), nn.SiLU())      # 32 -> 4
         self.modality = nn.Embedding(len(TONE_MODALITIES), 16)   # told (visible / infrared / medical) or 'auto'
-        self.mlp = nn.Sequential(nn.Linear(4 * w + 2 * cond_channels + len(CONTEXT_QUANTILES) + 16, 64), nn.SiLU(), _zero(nn.Linear(64, self.knots + 6)))
+        nf = 4 * w + 2 * cond_channels + len(CONTEXT_QUANTILES)
+        self.mlp = nn.Sequential(nn.Linear(nf + 16, 64), nn.SiLU(), _zero(nn.Linear(64, self.knots + 6)))
+        # 'classify': what an untold image is (visible / infrared / medical) weighs those modalities' corrections; zero output: equal weights
+        self.classify = nn.Sequential(nn.Linear(nf, 32), nn.SiLU(), _zero(nn.Linear(32, len(TONE_MODALITIES) - 1))) if auto == "classify" else None
+
+    def features(self, thumb: torch.Tensor, stats: torch.Tensor) -> torch.Tensor:
+        "What the head decides from: pooled thumbnail features and the whole image's `cond_stats`."
+        h = self.net(thumb.float())
+        return torch.cat([h.mean((-2, -1)), h.amax((-2, -1)), stats.float()], -1)
+
+    def modality_probs(self, f: torch.Tensor) -> torch.Tensor:
+        "(B, 3) probabilities that images of `features` `f` are visible / infrared / medical (a 'classify' head's)."
+        return self.classify(f).softmax(-1)
 
     def params(self, thumb: torch.Tensor, stats: torch.Tensor, modality=None) -> torch.Tensor:
         "The (B, knots + 6) tone parameters of images with thumbnails `thumb`, statistics `stats` and `modality` (see `modality_index`)."
-        h = self.net(thumb.float())
-        e = self.modality(modality_index(modality, h.shape[0], h.device))
-        return self.mlp(torch.cat([h.mean((-2, -1)), h.amax((-2, -1)), stats.float(), e], -1))
+        f = self.features(thumb, stats)
+        idx = modality_index(modality, f.shape[0], f.device)
+        p = self.mlp(torch.cat([f, self.modality(idx)], -1))
+        if self.classify is None or not (idx == 0).any(): return p
+        told = torch.stack([self.mlp(torch.cat([f, self.modality.weight[k].expand(len(f), -1)], -1)) for k in range(1, len(TONE_MODALITIES))], 1)
+        return torch.where((idx == 0)[:, None], torch.einsum("bk,bkp->bp", self.modality_probs(f), told), p)
 
     def forward(self, cond: torch.Tensor, thumb: torch.Tensor | None = None, stats: torch.Tensor | None = None, modality=None) -> torch.Tensor:
         "`cond` tone-mapped; `thumb` / `stats` of the whole image (default: of `cond` itself); `modality` if known (None: 'auto')."

@@ -31,6 +31,8 @@ parameters and code version.
              be brightened, MSRS infrared night scenes kept as dark (--n images each; --weights as for fidelity).
   noise-levels  the noise std `guide.noise_sigma` reads on clean sources, on protocol-degraded ones and on stripe noise
              alone (severity 0.25, 0.5), MSRS / Harvard (--split) and RoadScene, --n pairs each (chose GUIDANCE lo / hi).
+  table3-budget  one Table 3 row (--row) fine-tuned again from the committed table's pretrained detector under other budgets
+             (--variants: warm-up, epochs, imgsz), scored on validation and test: what a larger equal budget would buy.
 
 Usage:  .venv/bin/python tools/probes.py remod-lr|chroma|chroma-policy|luma-policy|fusion-ceiling|fidelity|guidance|noise-levels [--threads 2] [--steps 10]
 """
@@ -245,7 +247,7 @@ def fidelity(a):
         r = Restorer.from_pretrained(w)
         luma = lambda lm: "free" if r.model.cfg.global_context else luma_for(lm)   # a context network sets the exposure itself
         for j, (mod, proto, lm, name, clean) in enumerate(items):
-            told = lm if r.model.tone is not None else None   # a tone head is told the modality, as fusion tells it
+            told = lm if r.model.tone is not None and not a.auto else None   # a tone head is told the modality, as fusion tells it (--auto: as `restore` by default)
             same = r.restore(clean, steps=a.steps, seed=j, luma=luma(lm), modality=told)
             deg = degrade_protocol(clean, proto, a.severity, seed=3000 + j)
             out = r.restore(deg, steps=a.steps, seed=j, luma=luma(lm), modality=told)
@@ -263,7 +265,7 @@ def fidelity(a):
     return dict(measure="identity_*: the restoration of a clean image against itself (VIF, PSNR dB); degraded_psnr: the restoration of its "
                         "degraded copy against the clean image (dB); identity_dcb / dcr: mean Cb / Cr shift of a clean colour image (0-255; "
                         "NaN for grey); brightness by restore.MODALITY_LUMA, or the network's own where it has the whole-image context",
-                split=a.split, steps=a.steps, severity=a.severity, n_pairs=a.n, by_modality=by_mod.to_dict("records"), overall=overall.to_dict("records"))
+                split=a.split, steps=a.steps, severity=a.severity, n_pairs=a.n, modality_told=not a.auto, by_modality=by_mod.to_dict("records"), overall=overall.to_dict("records"))
 
 
 def _chroma_shift(out, ref):
@@ -387,7 +389,39 @@ def noise_levels(a):
                 split=a.split, n_pairs=a.n, quantiles=q.reset_index().rename(columns={"level_1": "quantile"}).to_dict("records"))
 
 
-PROBES = {"remod-lr": remod_lr, "chroma": chroma, "chroma-policy": chroma_policy, "luma-policy": luma_policy, "fusion-ceiling": fusion_ceiling, "fidelity": fidelity, "guidance": guidance, "noise-levels": noise_levels, "exposure": exposure}
+def table3_budget(a):
+    """How much a larger fine-tune budget buys one Table 3 row (--row, default infrared): the row's detector fine-tuned again
+    from the committed table's pretrained detector, on the same images, under each --variants setting (JSON list of
+    ultralytics train overrides; epochs / imgsz default to the table's), scored on validation and test at its imgsz."""
+    import json, torch
+    from pathlib import Path
+    from text_difuse.detector import ultralytics, per_class_ap
+    torch.set_num_threads(a.threads)
+    U, det = ultralytics(), Path("results/detection")
+    pre, row = json.loads((det / "pretrain.json").read_text()), json.loads((det / "rows" / f"{a.row}.json").read_text())
+    prm = json.loads((det / "params.json").read_text())["params"]
+    init, rd = Path(pre["run"]) / "weights" / "best.pt", Path(row["details"]["run"])
+    data = next(rd.glob("data_*/data.yaml"))
+    if not init.exists(): raise FileNotFoundError(f"{init}: the table's pretrained detector is not on this machine (run nbs/repro/detection.ipynb first)")
+    rows = [dict(variant="committed table", epochs=prm["epochs"], imgsz=prm["imgsz"], val_map50=row["details"]["val_map50"], test_map50=row["details"]["test_map50"])]
+    for j, v in enumerate(json.loads(a.variants)):
+        kw = dict(data=str(data), epochs=prm["epochs"], imgsz=prm["imgsz"], batch=prm["batch"], pretrained=str(init), amp=False, device="cpu",
+                  seed=prm["seed"], deterministic=True, project="runs/probes/table3_budget", name=f"{a.row}-{j}", exist_ok=True, plots=False,
+                  workers=0, verbose=False)
+        kw.update(v)
+        U.YOLO(str(init)).train(**kw)
+        best = Path(kw["project"]) / kw["name"] / "weights" / "best.pt"
+        sc = {}
+        for split in ("val", "test"):
+            r = U.YOLO(str(best)).val(data=str(data), split=split, imgsz=kw["imgsz"], batch=kw["batch"], device="cpu", plots=False, verbose=False,
+                                      workers=0, project="runs/probes/table3_budget", name=f"{a.row}-{j}-{split}", exist_ok=True)
+            sc[f"{split}_map50"] = round(float(r.box.map50), 4)
+            sc.update({f"{split} AP50 {c}": x for c, x in per_class_ap(r.box)["per_class_map50"].items()})
+        rows.append(dict(variant=json.dumps(v), epochs=kw["epochs"], imgsz=kw["imgsz"], **sc)); print(rows[-1], flush=True)
+    return dict(measure=table3_budget.__doc__.replace("\n    ", " "), row=a.row, pretrained=str(init), pretrained_sha256=pre["sha256"], rows=rows)
+
+
+PROBES = {"table3-budget": table3_budget, "remod-lr": remod_lr, "chroma": chroma, "chroma-policy": chroma_policy, "luma-policy": luma_policy, "fusion-ceiling": fusion_ceiling, "fidelity": fidelity, "guidance": guidance, "noise-levels": noise_levels, "exposure": exposure}
 
 if __name__ == "__main__":
     p = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
@@ -403,6 +437,7 @@ if __name__ == "__main__":
     p.add_argument("--dataset", default="msrs", choices=["msrs", "harvard"], help="chroma-policy: MSRS day pairs or Harvard PET/SPECT-MRI pairs")
     p.add_argument("--n", type=int, default=8, help="chroma-policy: day pairs, evenly spaced; luma-policy / fusion-ceiling / fidelity: MSRS and Harvard pairs each")
     p.add_argument("--weights", default="compact", help="fidelity / exposure: comma-separated restorer weights (names or .pt files with manifests)")
+    p.add_argument("--auto", action="store_true", help="fidelity: the tone head is not told the modality (what `restore --modality auto`, the default, does)")
     p.add_argument("--restorer", default="compact", help="fusion-ceiling: restorer weights (name or .pt with manifest)")
     p.add_argument("--fcm", default="", help="fusion-ceiling: FCM weights per task, e.g. ivif=a.pt,medical=b.pt (default: the shipped ones)")
     p.add_argument("--severity", type=float, default=0.5, help="chroma-policy / luma-policy / fidelity: degradation protocol severity")
@@ -411,6 +446,8 @@ if __name__ == "__main__":
     p.add_argument("--windows", default="none", help="guidance: detail-energy windows (px) to try; none: the detail-band scale")
     p.add_argument("--tile", type=int, default=0, help="guidance: fusion tile size (0: whole image)")
     p.add_argument("--unguided", action=argparse.BooleanOptionalAction, default=True, help="guidance: also run ours without guidance")
+    p.add_argument("--row", default="infrared", help="table3-budget: the Table 3 row")
+    p.add_argument("--variants", default='[{"warmup_epochs": 0}, {"epochs": 20}, {"imgsz": 416}]', help="table3-budget: JSON list of ultralytics train overrides")
     p.add_argument("--tag", default="", help="suffix of the output name (keeps runs with other weights apart)")
     a = p.parse_args()
     import json, torch
