@@ -110,7 +110,7 @@ class PairSampler:
         p = np.array([w[s] for s in self.sources]); self.probs = p / p.sum()
 
     def item(self, rng: np.random.Generator) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
-        "One (clean, degraded) pair of HxWx3 float32 crops in the network's space, `cond_stats` of the whole degraded view and its `tone_thumb` (32x32x3)."
+        "One (clean, degraded) pair of HxWx3 float32 crops in the network's space, `cond_stats` of the whole degraded view, its `tone_thumb` (32x32x3), the modality told (0: 'auto') and the true one."
         from text_difuse.degrade import random_for_modality
         src = rng.choice(len(self.sources), p=self.probs)
         pi = self.pool[self.members[src][rng.integers(len(self.members[src]))]]
@@ -130,16 +130,16 @@ class PairSampler:
         stats, thumb = cond_stats(whole)[0].numpy(), tone_thumb(whole)[0].numpy().transpose(1, 2, 0)
         k, flip = int(rng.integers(4)), bool(rng.integers(2))
         aug = lambda z: np.rot90(z[:, ::-1] if flip else z, k)
-        mod = 0 if rng.random() < self.p_auto else TONE_MODALITIES.index(pi.modality)
-        return aug(a), aug(b), stats, aug(thumb), mod
+        kind = TONE_MODALITIES.index(pi.modality)
+        return aug(a), aug(b), stats, aug(thumb), 0 if rng.random() < self.p_auto else kind, kind
 
     def batch(self, k: int, rank: int = 0, world: int = 1) -> tuple[torch.Tensor, ...]:
-        """The (clean, degraded, degraded-view statistics, degraded-view thumbnail, modality index or 0 = 'auto') batch of training step `k`:
+        """The (clean, degraded, degraded-view statistics, degraded-view thumbnail, modality told or 0 = 'auto', true modality) batch of training step `k`:
         rank `rank`'s share of the global batch of `batch_size * world` items (the same items one process would draw)."""
         rngs = step_rng(self.seed, k).spawn(self.batch_size * world)[rank * self.batch_size:(rank + 1) * self.batch_size]
         items = [self.item(r) for r in rngs]
         t = lambda z: torch.from_numpy(np.ascontiguousarray(np.stack(z).transpose(0, 3, 1, 2)))
-        return t([it[0] for it in items]), t([it[1] for it in items]), torch.from_numpy(np.stack([it[2] for it in items])), t([it[3] for it in items]), torch.tensor([it[4] for it in items])
+        return t([it[0] for it in items]), t([it[1] for it in items]), torch.from_numpy(np.stack([it[2] for it in items])), t([it[3] for it in items]), torch.tensor([it[4] for it in items]), torch.tensor([it[5] for it in items])
 
 # %% ../nbs/17_train.ipynb
 @dataclass
@@ -167,6 +167,7 @@ class TrainConfig:
     tone_auto_only: bool = False                    # with tone_only: train only its 'auto' path (images whose modality is not told: the
                                                     # classifier, or the 'auto' embedding), on items all drawn as 'auto': told modalities (fusion) stay bit-identical
     w_tone: float = 1.0                             # weight of the tone head's own loss: its corrected condition against the clean crop
+    w_classify: float = 0.1                         # weight of the cross-entropy of a tone_auto 'classify' head against the true modality
     high_t: float = 0.5                             # fraction of samples at the last timestep (x_t pure noise): the restoration
                                                     # the sampler's first step makes from the condition alone (0: uniform t)
     data_root: str | None = None
@@ -283,11 +284,15 @@ def train_restore(cfg: TrainConfig, pool: list[PoolImage] | None = None) -> dict
                          train=asdict(cfg), hardware=hardware(), n_pool=len(pool),
                          saved=datetime.datetime.now().isoformat(timespec="seconds")), ckpt_path)
 
-    def objective(clean, deg, stats, thumb, mod, t, noise):
+    def classify_loss(thumb, stats, kind):   # a 'classify' tone head learns what untold images are
+        if not (cfg.w_classify and model.tone is not None and model.tone.classify is not None): return 0.0
+        return cfg.w_classify * F.cross_entropy(model.tone.classify(thumb, stats), kind - 1)
+
+    def objective(clean, deg, stats, thumb, mod, kind, t, noise):
         model.train()
         cond = model.prepare(deg, thumb, stats, mod)   # the tone head's whole-image correction (fp32), or deg itself
         if cfg.tone_only:   # the whole-image correction alone: no U-Net forward, a few ms a step
-            l_tone = F.mse_loss(cond, clean); return l_tone, l_tone
+            l_tone = F.mse_loss(cond, clean); return l_tone + classify_loss(thumb, stats, kind), l_tone
         x_t = sched.q_sample(clean, t, noise)
         tgt = sched.target(clean, t, noise, cfg.pred_type)
         if cfg.channels_last: x_t, cond = x_t.contiguous(memory_format=fmt), cond.contiguous(memory_format=fmt)
@@ -297,7 +302,7 @@ def train_restore(cfg: TrainConfig, pool: list[PoolImage] | None = None) -> dict
         loss = LOSSES[cfg.loss](pred, tgt)
         l_tone = F.mse_loss(cond, clean) if model.tone is not None else loss.new_zeros(())
         if cfg.w_tone and model.tone is not None: loss = loss + cfg.w_tone * l_tone
-        return loss, l_tone
+        return loss + classify_loss(thumb, stats, kind), l_tone
 
     if cfg.tone_only:   # only the tone head trains: DistributedDataParallel must not wait for the U-Net's gradients
         auto = "tone.classify." if model.tone.classify is not None else "tone.modality.weight"   # the 'auto' path's own weights
@@ -309,12 +314,12 @@ def train_restore(cfg: TrainConfig, pool: list[PoolImage] | None = None) -> dict
     trained = [p for p in model.tone.parameters() if p.requires_grad] if cfg.tone_only else list(model.parameters())
 
     def train_step(step: int) -> dict:
-        clean, deg, stats, thumb, mod = sampler.batch(step, ctx.rank, ctx.world)
+        clean, deg, stats, thumb, mod, kind = sampler.batch(step, ctx.rank, ctx.world)
         g, n, sl = step_generator(cfg.seed, step), clean.shape[0] * ctx.world, ctx.shard(clean.shape[0])   # drawn for the global batch
         t = torch.randint(0, cfg.T, (n,), generator=g)
         if cfg.high_t: t = torch.where(torch.rand(t.shape, generator=g) < cfg.high_t, cfg.T - 1, t)   # high_t 0 draws nothing (older runs resume unchanged)
         noise = torch.randn((n, *clean.shape[1:]), generator=g)
-        loss, l_tone = step_loss(*(z.to(device) for z in (clean, deg, stats, thumb, mod, t[sl], noise[sl])))
+        loss, l_tone = step_loss(*(z.to(device) for z in (clean, deg, stats, thumb, mod, kind, t[sl], noise[sl])))
         optimizer_step(loss, trained, opt, lr_at(cfg, step), cfg.grad_clip)
         ema_update(ema, model, ema_decay_at(cfg.ema_decay, step))
         return ctx.mean(dict(loss=loss.item(), tone=l_tone.item()))   # the global batch's loss, as one process would log it
@@ -368,6 +373,7 @@ _D = lambda f: TrainConfig.__dataclass_fields__[f].default   # one source of def
          arg("--tone-only", action="store_true", help="train only the tone head (fast: no U-Net step), e.g. before a full run; its steps count as iterations"),
          arg("--tone-auto-only", action="store_true", help="with --tone-only: train only the tone head's 'auto' path (images whose modality is not told, as `restore --modality auto`); told modalities, and so fusion, stay bit-identical"),
          arg("--w-tone", type=float, default=_D("w_tone"), help="weight of the tone head's own loss (its corrected condition against the clean image)"),
+         arg("--w-classify", type=float, default=_D("w_classify"), help="weight of the cross-entropy of a --tone-auto classify head against each image's true modality"),
          arg("--sources", default=None, help="source weights as JSON, e.g. '{\"bsds500\": 1, \"msrs_ir\": 2}'; sources: " + ", ".join(SOURCES)),
          alias("--weights", "--sources"),
          arg("--p-clean", type=float, default=_D("p_clean"), help="fraction of samples left clean (identity targets): higher keeps clean inputs closer to unchanged"),
@@ -380,7 +386,7 @@ def train_restore_cmd(ns):
                       max_minutes=ns.max_minutes, resume=ns.resume, overwrite=ns.overwrite, init=ns.init, data_root=ns.data_root, seed=ns.seed,
                       ckpt_every=ns.ckpt_every, log_every=ns.log_every, threads=ns.threads, device=ns.device, bf16=not ns.fp32, p_clean=ns.p_clean, high_t=ns.high_t,
                       pred_type=FORMULATIONS[ns.formulation].pred_type, anchor=FORMULATIONS[ns.formulation].anchor,
-                      unet={"global_context": not ns.no_context, "tone_knots": 0 if ns.no_tone else TrainConfig().unet["tone_knots"], "tone_auto": ns.tone_auto}, w_tone=ns.w_tone, tone_only=ns.tone_only or ns.tone_auto_only, tone_auto_only=ns.tone_auto_only,
+                      unet={"global_context": not ns.no_context, "tone_knots": 0 if ns.no_tone else TrainConfig().unet["tone_knots"], "tone_auto": ns.tone_auto}, w_tone=ns.w_tone, w_classify=ns.w_classify, tone_only=ns.tone_only or ns.tone_auto_only, tone_auto_only=ns.tone_auto_only,
                       weights=json.loads(ns.sources) if ns.sources else dict(DEFAULT_WEIGHTS))
     try: r = train_restore(cfg)
     finally: shutdown_distributed()

@@ -18,7 +18,8 @@ from .io import rgb_to_ycbcr, ycbcr_to_rgb
 __all__ = ['TONE_AUTO', 'PRESETS', 'CONTEXT_QUANTILES', 'TONE_THUMB', 'TONE_MODALITIES', 'UNetConfig', 'get_config',
            'pad_to_multiple', 'crop_to', 'to_model', 'from_model', 'image_tensor', 'timestep_embedding', 'ResBlock',
            'Attention', 'Down', 'Up', 'Seq', 'Features', 'fmap', 'map2', 'split_features', 'cond_stats', 'Encoder',
-           'Decoder', 'CondUNet', 'build_unet', 'n_params', 'modality_index', 'tone_thumb', 'tone_apply', 'ToneHead']
+           'Decoder', 'CondUNet', 'build_unet', 'n_params', 'modality_index', 'tone_thumb', 'tone_apply',
+           'ModalityClassifier', 'ToneHead']
 
 # %% ../nbs/11_unet.ipynb
 TONE_AUTO = ("embed", "classify")   # see UNetConfig.tone_auto
@@ -337,6 +338,19 @@ def tone_apply(cond: torch.Tensor, p: torch.Tensor, knots: int) -> torch.Tensor:
     ch = torch.einsum("bij,bjhw->bihw", m, c[:, 1:3]) + p[:, -2:, None, None]
     return torch.cat([y2, ch, c[:, 3:]], 1)
 
+class ModalityClassifier(nn.Module):
+    "What an image is (visible / infrared / medical) from its `tone_thumb` and `cond_stats`: (B, 3) logits; the zero-initialised output gives equal odds."
+    def __init__(self, cond_channels: int = 3, width: int = 16, n: int = len(TONE_MODALITIES) - 1):
+        super().__init__()
+        w = width
+        self.net = nn.Sequential(nn.Conv2d(cond_channels, w, 3, 2, 1), nn.SiLU(), nn.Conv2d(w, 2 * w, 3, 2, 1), nn.SiLU(),
+                                 nn.Conv2d(2 * w, 2 * w, 3, 2, 1), nn.SiLU())      # 32 -> 4
+        self.mlp = nn.Sequential(nn.Linear(4 * w + 2 * cond_channels + len(CONTEXT_QUANTILES), 32), nn.SiLU(), _zero(nn.Linear(32, n)))
+
+    def forward(self, thumb: torch.Tensor, stats: torch.Tensor) -> torch.Tensor:
+        h = self.net(thumb.float())
+        return self.mlp(torch.cat([h.mean((-2, -1)), h.amax((-2, -1)), stats.float()], -1))
+
 class ToneHead(nn.Module):
     "Whole-image exposure and colour correction decided from a thumbnail and `cond_stats`: a Y curve of `knots` knots and a chroma affine map; the zero-initialised output layer makes it the identity at the start."
     def __init__(self, cond_channels: int = 3, knots: int = 8, width: int = 32, auto: str = "embed"):
@@ -350,16 +364,16 @@ class ToneHead(nn.Module):
         nf = 4 * w + 2 * cond_channels + len(CONTEXT_QUANTILES)
         self.mlp = nn.Sequential(nn.Linear(nf + 16, 64), nn.SiLU(), _zero(nn.Linear(64, self.knots + 6)))
         # 'classify': what an untold image is (visible / infrared / medical) weighs those modalities' corrections; zero output: equal weights
-        self.classify = nn.Sequential(nn.Linear(nf, 32), nn.SiLU(), _zero(nn.Linear(32, len(TONE_MODALITIES) - 1))) if auto == "classify" else None
+        self.classify = ModalityClassifier(cond_channels) if auto == "classify" else None
 
     def features(self, thumb: torch.Tensor, stats: torch.Tensor) -> torch.Tensor:
         "What the head decides from: pooled thumbnail features and the whole image's `cond_stats`."
         h = self.net(thumb.float())
         return torch.cat([h.mean((-2, -1)), h.amax((-2, -1)), stats.float()], -1)
 
-    def modality_probs(self, f: torch.Tensor) -> torch.Tensor:
-        "(B, 3) probabilities that images of `features` `f` are visible / infrared / medical (a 'classify' head's)."
-        return self.classify(f).softmax(-1)
+    def modality_probs(self, thumb: torch.Tensor, stats: torch.Tensor) -> torch.Tensor:
+        "(B, 3) probabilities that images are visible / infrared / medical (a 'classify' head's)."
+        return self.classify(thumb, stats).softmax(-1)
 
     def params(self, thumb: torch.Tensor, stats: torch.Tensor, modality=None) -> torch.Tensor:
         "The (B, knots + 6) tone parameters of images with thumbnails `thumb`, statistics `stats` and `modality` (see `modality_index`)."
@@ -368,7 +382,7 @@ class ToneHead(nn.Module):
         p = self.mlp(torch.cat([f, self.modality(idx)], -1))
         if self.classify is None or not (idx == 0).any(): return p
         told = torch.stack([self.mlp(torch.cat([f, self.modality.weight[k].expand(len(f), -1)], -1)) for k in range(1, len(TONE_MODALITIES))], 1)
-        return torch.where((idx == 0)[:, None], torch.einsum("bk,bkp->bp", self.modality_probs(f), told), p)
+        return torch.where((idx == 0)[:, None], torch.einsum("bk,bkp->bp", self.modality_probs(thumb, stats), told), p)
 
     def forward(self, cond: torch.Tensor, thumb: torch.Tensor | None = None, stats: torch.Tensor | None = None, modality=None) -> torch.Tensor:
         "`cond` tone-mapped; `thumb` / `stats` of the whole image (default: of `cond` itself); `modality` if known (None: 'auto')."

@@ -400,7 +400,7 @@ def table3_budget(a):
     U, det = ultralytics(), Path("results/detection")
     pre, row = json.loads((det / "pretrain.json").read_text()), json.loads((det / "rows" / f"{a.row}.json").read_text())
     prm = json.loads((det / "params.json").read_text())["params"]
-    init, rd = Path(pre["run"]) / "weights" / "best.pt", Path(row["details"]["run"])
+    init, rd = Path(pre["run"]) / "run" / "weights" / "best.pt", Path(row["details"]["run"])
     data = next(rd.glob("data_*/data.yaml"))
     if not init.exists(): raise FileNotFoundError(f"{init}: the table's pretrained detector is not on this machine (run nbs/repro/detection.ipynb first)")
     rows = [dict(variant="committed table", epochs=prm["epochs"], imgsz=prm["imgsz"], val_map50=row["details"]["val_map50"], test_map50=row["details"]["test_map50"])]
