@@ -13,7 +13,7 @@ from .core import Registry, pick_device, torch_generator
 from .cli import command, arg, alias, check_input, check_output, check_range, check_tiling, legacy_positional
 from .io import read_image, write_image
 from .schedule import Schedule, DiffusionSpec, sampling_of, guidance_of
-from .unet import CondUNet, UNetConfig, image_tensor, from_model, pad_to_multiple, crop_to, cond_stats, tone_thumb
+from .unet import CondUNet, UNetConfig, image_tensor, from_model, pad_to_multiple, crop_to, cond_stats, tone_thumb, TONE_MODALITIES
 from .sampler import sample, SAMPLERS
 from .weights import resolve, load_checked, names_of, DEFAULT_RESTORER
 
@@ -217,6 +217,14 @@ class Restorer:
         if self.model.tone is None: return cond
         with torch.no_grad(): return self.model.prepare(cond.float(), tone_thumb(cond), cond_stats(cond), modality)
 
+    def modality_odds(self, img) -> dict | None:
+        "What a 'classify' tone head takes an untold image for: {'visible': p, 'infrared': p, 'medical': p}; None without one."
+        tone = self.model.tone
+        if tone is None or tone.classify is None: return None
+        cond = image_tensor(np.asarray(img), self.device)
+        with torch.no_grad(): p = tone.modality_probs(tone_thumb(cond), cond_stats(cond))[0].tolist()
+        return dict(zip(TONE_MODALITIES[1:], p))
+
     def denoiser(self, cond: torch.Tensor, stats: torch.Tensor | None = None) -> Callable:
         "`model_fn(x_t, t)` for `sampler.sample`, conditioned on `cond` (B, 3, H, W) in the network's space (and its image's `stats`); an anchored network's residual is added to `cond`."
         model, dev, fmt = self.model, self.device, self.fmt
@@ -293,6 +301,8 @@ def restore_cmd(ns):
         if r.model.tone is not None and not ns.no_tone:   # the tone head sets the exposure of the whole image (told --modality if given)
             ns.luma = "free"
             print(f"brightness and colour: the tone head's ({'decided from the image' if ns.modality == 'auto' else 'told: ' + ns.modality}; --luma anchored keeps the input's mean)")
+            odds = r.modality_odds(img) if ns.modality == "auto" else None
+            if odds: print("  it takes the image for " + ", ".join(f"{k} {v:.2f}" for k, v in odds.items()) + " (--modality to tell it)")
         elif r.model.cfg.global_context and ns.modality == "auto":   # the network sees the whole image and sets its exposure
             ns.luma = "free"
             print("brightness: the model's own (it sees the whole image's luma context; --luma anchored keeps the input's)")
