@@ -403,10 +403,11 @@ def table3_budget(a):
     init, rd = Path(pre["run"]) / "run" / "weights" / "best.pt", Path(row["details"]["run"])
     data = next(rd.glob("data_*/data.yaml"))
     if not init.exists(): raise FileNotFoundError(f"{init}: the table's pretrained detector is not on this machine (run nbs/repro/detection.ipynb first)")
+    proj = str(Path("runs/probes/table3_budget").resolve())   # absolute: ultralytics puts a relative project under runs/detect
     rows = [dict(variant="committed table", epochs=prm["epochs"], imgsz=prm["imgsz"], val_map50=row["details"]["val_map50"], test_map50=row["details"]["test_map50"])]
     for j, v in enumerate(json.loads(a.variants)):
         kw = dict(data=str(data), epochs=prm["epochs"], imgsz=prm["imgsz"], batch=prm["batch"], pretrained=str(init), amp=False, device="cpu",
-                  seed=prm["seed"], deterministic=True, project="runs/probes/table3_budget", name=f"{a.row}-{j}", exist_ok=True, plots=False,
+                  seed=prm["seed"], deterministic=True, project=proj, name=f"{a.row}-{j}", exist_ok=True, plots=False,
                   workers=0, verbose=False)
         kw.update(v)
         U.YOLO(str(init)).train(**kw)
@@ -414,7 +415,7 @@ def table3_budget(a):
         sc = {}
         for split in ("val", "test"):
             r = U.YOLO(str(best)).val(data=str(data), split=split, imgsz=kw["imgsz"], batch=kw["batch"], device="cpu", plots=False, verbose=False,
-                                      workers=0, project="runs/probes/table3_budget", name=f"{a.row}-{j}-{split}", exist_ok=True)
+                                      workers=0, project=proj, name=f"{a.row}-{j}-{split}", exist_ok=True)
             sc[f"{split}_map50"] = round(float(r.box.map50), 4)
             sc.update({f"{split} AP50 {c}": x for c, x in per_class_ap(r.box)["per_class_map50"].items()})
         rows.append(dict(variant=json.dumps(v), epochs=kw["epochs"], imgsz=kw["imgsz"], **sc)); print(rows[-1], flush=True)
