@@ -1,0 +1,32 @@
+"""`restore` decides exposure from the image (issue 16, part 2): with `--modality auto` (nothing told), dark grey photos are
+brightened and dark infrared night scenes are kept as dark. Real images as `restore` gets them: RoadScene visible photos
+(held out from the restorer's training) made grey and dark (low light 0.6 + noise 0.3, as tools/probes.py exposure), and
+MSRS test infrared night scenes. Means in grey levels (0-255) over four images each."""
+import numpy as np
+
+
+def _centre(x, s=256):
+    y, z = (x.shape[0] - s) // 2, (x.shape[1] - s) // 2
+    return np.ascontiguousarray(x[y:y + s, z:z + s])
+
+
+def test_auto_exposure_brightens_dark_photos_and_keeps_infrared_nights(data_root):
+    import torch
+    from text_difuse.data import load_dataset
+    from text_difuse.degrade import apply_spec
+    from text_difuse.io import luma
+    from text_difuse.repro import evenly
+    from text_difuse.restore import Restorer
+    torch.set_num_threads(1)
+    r = Restorer.from_pretrained("anchored", device="cpu")
+    f = lambda x: x.astype(np.float32) / (255.0 if x.dtype == np.uint8 else 1.0)
+    rs = load_dataset("roadscene", None, data_root)
+    gain = []
+    for j, i in enumerate(evenly(list(range(len(rs))), 4)):
+        dark = apply_spec(_centre(luma(f(rs[i]["b"]))), [("low_light", 0.6), ("gaussian_noise", 0.3)], seed=4000 + j)
+        gain.append(255 * (r.restore(dark, seed=j).mean() - dark.mean()))
+    ms = load_dataset("msrs", split="test", root=data_root)
+    night = [i for i, g in enumerate(ms.groups) if g == "night"]
+    drift = [255 * (r.restore(ir, seed=j).mean() - ir.mean()) for j, ir in enumerate(_centre(f(ms[i]["a"])) for i in evenly(night, 4))]
+    assert np.mean(gain) > 15, f"dark grey photos brightened by only {np.mean(gain):.1f} grey levels on average ({np.round(gain, 1)})"
+    assert abs(np.mean(drift)) < 4, f"infrared nights' brightness moved by {np.mean(drift):.1f} grey levels on average ({np.round(drift, 1)})"
