@@ -13,10 +13,10 @@ import cv2
 import torch
 import torch.nn.functional as F
 from tqdm.auto import tqdm
-from .trainer import step_rng, step_generator, warmup_lr, ema_update, ema_decay_at, hardware, optimizer_step, fit, FitState
+from .trainer import step_rng, step_generator, warmup_lr, ema_update, ema_decay_at, hardware, optimizer_step, fit, FitState, check_global_batch, check_run_folder
 from .core import Registry
 from .distributed import setup_distributed, shutdown_distributed, Objective
-from .weights import atomic_save, sha256_file, write_manifest, load_checked, KINDS, stale_temporaries
+from .weights import atomic_save, sha256_file, write_manifest, load_checked, KINDS
 from .cli import command, arg, alias, check_input, check_output, legacy_positional
 from .schedule import get_schedule, PRED_TYPES, DiffusionSpec, FORMULATIONS
 from .unet import PRESETS, UNetConfig, build_unet, get_config, to_model, n_params, cond_stats, tone_thumb, TONE_THUMB, TONE_MODALITIES, TONE_AUTO
@@ -24,8 +24,7 @@ from .losses import LOSSES
 
 # %% auto 0
 __all__ = ['SOURCES', 'DEFAULT_WEIGHTS', 'LOG_FIELDS', 'WEIGHTS_FORMAT', 'PoolImage', 'load_pool', 'PairSampler', 'TrainConfig',
-           'lr_at', 'check_global_batch', 'check_run_folder', 'init_from', 'train_restore', 'export_weights',
-           'train_restore_cmd', 'export_restore_cmd']
+           'lr_at', 'init_from', 'train_restore', 'export_weights', 'train_restore_cmd', 'export_restore_cmd']
 
 # %% ../nbs/17_train.ipynb
 class PoolImage(NamedTuple):
@@ -205,21 +204,6 @@ def lr_at(cfg: TrainConfig, k: int) -> float:
 LOG_FIELDS = ["step", "loss", "tone", "lr", "sec_per_it", "wall_s"]
 
 # %% ../nbs/17_train.ipynb
-def check_global_batch(ck: dict, batch: int, world: int) -> None:
-    "Refuse to resume a checkpoint under another global batch (`batch` per process times `world` processes) than it was trained with."
-    was = int(ck.get("global_batch", ck.get("train", {}).get("batch", batch * world)))
-    if was != batch * world:
-        hint = f"--batch {was // world}" if was % world == 0 else f"a process count that divides {was}"
-        raise ValueError(f"the checkpoint was trained with a global batch of {was}; {world} process(es) with --batch {batch} make "
-                         f"{batch * world}: resume with {hint} (the batch of each step is defined globally, so any process count works)")
-
-def check_run_folder(out: Path, resume: bool, overwrite: bool) -> None:
-    "Remove temporaries of killed saves in `out`; refuse a folder that holds a run (last.pt / log.csv) unless `resume` or `overwrite`."
-    for t in stale_temporaries(out): t.unlink()
-    if (out / "last.pt").exists() or (out / "log.csv").exists():
-        if not (resume or overwrite):
-            raise FileExistsError(f"{out} holds a training run (last.pt / log.csv): add --resume to continue it, or --overwrite to start again")
-
 def init_from(model: torch.nn.Module, ema: torch.nn.Module, path, ucfg: UNetConfig, spec: DiffusionSpec) -> tuple[int, float]:
     """Load exported weights `path` into `model` and `ema`; returns their (iterations, seconds). Branches the weights lack
     but `ucfg` adds (`global_context`, `tone_knots`, a `tone_auto` classifier) keep their zero-initialised outputs; when the weights were trained under another

@@ -11,10 +11,11 @@ from typing import Callable
 import numpy as np
 import torch
 from tqdm.auto import tqdm
+from .weights import stale_temporaries
 
 # %% auto 0
 __all__ = ['step_rng', 'step_generator', 'warmup_lr', 'ema_update', 'hardware', 'optimizer_step', 'ema_decay_at', 'FitState',
-           'fit']
+           'fit', 'check_global_batch', 'check_run_folder']
 
 # %% ../nbs/16_trainer.ipynb
 def step_rng(seed: int, k: int, stream: int = 0) -> np.random.Generator:
@@ -120,3 +121,20 @@ def fit(train_step: Callable[[int], dict], state: FitState, iters: int, save: Ca
         if main: save()
     bar.close()
     return stopped
+
+# %% ../nbs/16_trainer.ipynb
+def check_global_batch(ck: dict, batch: int, world: int) -> None:
+    "Refuse to resume a checkpoint under another global batch (`batch` per process times `world` processes) than it was trained with."
+    was = int(ck.get("global_batch", ck.get("train", {}).get("batch", batch * world)))
+    if was != batch * world:
+        hint = f"--batch {was // world}" if was % world == 0 else f"a process count that divides {was}"
+        raise ValueError(f"the checkpoint was trained with a global batch of {was}; {world} process(es) with --batch {batch} make "
+                         f"{batch * world}: resume with {hint} (the batch of each step is defined globally, so any process count works)")
+
+def check_run_folder(out: Path, resume: bool, overwrite: bool) -> None:
+    "Remove temporaries of killed saves in `out`; refuse a folder that holds a run (last.pt / log.csv) unless `resume` or `overwrite`."
+    for t in stale_temporaries(out): t.unlink()
+    if (out / "last.pt").exists() or (out / "log.csv").exists():
+        if not (resume or overwrite):
+            raise FileExistsError(f"{out} holds a training run (last.pt / log.csv): add --resume to continue it, or --overwrite to start again")
+
