@@ -221,7 +221,7 @@ class Restorer:
         "What a 'classify' tone head takes an untold image for: {'visible': p, 'infrared': p, 'medical': p}; None without one."
         tone = self.model.tone
         if tone is None or tone.classify is None: return None
-        cond = image_tensor(np.asarray(img), self.device)
+        cond, _ = pad_to_multiple(image_tensor(np.asarray(img), self.device), self.multiple)   # as `restore` prepares it
         with torch.no_grad(): p = tone.modality_probs(tone_thumb(cond), cond_stats(cond))[0].tolist()
         return dict(zip(TONE_MODALITIES[1:], p))
 

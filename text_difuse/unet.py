@@ -338,18 +338,22 @@ def tone_apply(cond: torch.Tensor, p: torch.Tensor, knots: int) -> torch.Tensor:
     ch = torch.einsum("bij,bjhw->bihw", m, c[:, 1:3]) + p[:, -2:, None, None]
     return torch.cat([y2, ch, c[:, 3:]], 1)
 
+def _thumb_cnn(cin: int, w: int) -> nn.Sequential:
+    "Three stride-2 convolutions: a 32x32 thumbnail to (B, 2w, 4, 4) features."
+    return nn.Sequential(nn.Conv2d(cin, w, 3, 2, 1), nn.SiLU(), nn.Conv2d(w, 2 * w, 3, 2, 1), nn.SiLU(), nn.Conv2d(2 * w, 2 * w, 3, 2, 1), nn.SiLU())
+
+def _pooled(h: torch.Tensor, stats: torch.Tensor) -> torch.Tensor:
+    "Mean- and max-pooled thumbnail features `h` with the whole image's `cond_stats`: what a whole-image decision is made from."
+    return torch.cat([h.mean((-2, -1)), h.amax((-2, -1)), stats.float()], -1)
+
 class ModalityClassifier(nn.Module):
     "What an image is (visible / infrared / medical) from its `tone_thumb` and `cond_stats`: (B, 3) logits; the zero-initialised output gives equal odds."
     def __init__(self, cond_channels: int = 3, width: int = 16, n: int = len(TONE_MODALITIES) - 1):
         super().__init__()
-        w = width
-        self.net = nn.Sequential(nn.Conv2d(cond_channels, w, 3, 2, 1), nn.SiLU(), nn.Conv2d(w, 2 * w, 3, 2, 1), nn.SiLU(),
-                                 nn.Conv2d(2 * w, 2 * w, 3, 2, 1), nn.SiLU())      # 32 -> 4
-        self.mlp = nn.Sequential(nn.Linear(4 * w + 2 * cond_channels + len(CONTEXT_QUANTILES), 32), nn.SiLU(), _zero(nn.Linear(32, n)))
+        self.net = _thumb_cnn(cond_channels, width)
+        self.mlp = nn.Sequential(nn.Linear(4 * width + 2 * cond_channels + len(CONTEXT_QUANTILES), 32), nn.SiLU(), _zero(nn.Linear(32, n)))
 
-    def forward(self, thumb: torch.Tensor, stats: torch.Tensor) -> torch.Tensor:
-        h = self.net(thumb.float())
-        return self.mlp(torch.cat([h.mean((-2, -1)), h.amax((-2, -1)), stats.float()], -1))
+    def forward(self, thumb: torch.Tensor, stats: torch.Tensor) -> torch.Tensor: return self.mlp(_pooled(self.net(thumb.float()), stats))
 
 class ToneHead(nn.Module):
     "Whole-image exposure and colour correction decided from a thumbnail and `cond_stats`: a Y curve of `knots` knots and a chroma affine map; the zero-initialised output layer makes it the identity at the start."
@@ -358,8 +362,7 @@ class ToneHead(nn.Module):
         self.knots = int(knots)
         if self.knots < 2: raise ValueError(f"a tone curve needs at least 2 knots, got {knots}")
         w = width
-        self.net = nn.Sequential(nn.Conv2d(cond_channels, w, 3, 2, 1), nn.SiLU(), nn.Conv2d(w, 2 * w, 3, 2, 1), nn.SiLU(),
-                                 nn.Conv2d(2 * w, 2 * w, 3, 2, 1), nn.SiLU())      # 32 -> 4
+        self.net = _thumb_cnn(cond_channels, w)      # 32 -> 4
         self.modality = nn.Embedding(len(TONE_MODALITIES), 16)   # told (visible / infrared / medical) or 'auto'
         nf = 4 * w + 2 * cond_channels + len(CONTEXT_QUANTILES)
         self.mlp = nn.Sequential(nn.Linear(nf + 16, 64), nn.SiLU(), _zero(nn.Linear(64, self.knots + 6)))
@@ -368,8 +371,7 @@ class ToneHead(nn.Module):
 
     def features(self, thumb: torch.Tensor, stats: torch.Tensor) -> torch.Tensor:
         "What the head decides from: pooled thumbnail features and the whole image's `cond_stats`."
-        h = self.net(thumb.float())
-        return torch.cat([h.mean((-2, -1)), h.amax((-2, -1)), stats.float()], -1)
+        return _pooled(self.net(thumb.float()), stats)
 
     def modality_probs(self, thumb: torch.Tensor, stats: torch.Tensor) -> torch.Tensor:
         "(B, 3) probabilities that images are visible / infrared / medical (a 'classify' head's)."
