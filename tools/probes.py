@@ -38,6 +38,7 @@ Usage:  .venv/bin/python tools/probes.py remod-lr|chroma|chroma-policy|luma-poli
 """
 from __future__ import annotations
 import argparse, time
+from pathlib import Path
 import numpy as np
 
 
@@ -276,6 +277,19 @@ def _chroma_shift(out, ref):
     return float(d[1]), float(d[2])
 
 
+def _exposure_figure(shown: dict, path: str):
+    "One row per kind of image: the input, each restorer's output, the clean image (grey, 0-255 scale, mean in the title)."
+    import matplotlib; matplotlib.use("Agg")
+    import matplotlib.pyplot as plt
+    cols = ["input", *[k for k in next(iter(shown.values())) if k not in ("input", "clean")], "clean"]
+    fig, axes = plt.subplots(len(shown), len(cols), figsize=(2.6 * len(cols), 2.8 * len(shown)), squeeze=False)
+    for i, (kind, ims) in enumerate(shown.items()):
+        for j, c in enumerate(cols):
+            axes[i, j].imshow(ims[c], cmap="gray", vmin=0, vmax=1); axes[i, j].axis("off")
+            axes[i, j].set_title(f"{kind}\n{c}: mean {255 * ims[c].mean():.0f}" if j == 0 else f"{c}: mean {255 * ims[c].mean():.0f}", fontsize=7)
+    fig.tight_layout(); fig.savefig(path, dpi=80); plt.close(fig)
+
+
 def exposure(a):
     """What `restore` does by default (--modality auto) with grey images whose exposure differs for a reason: RoadScene
     visible photos made grey and dark (low light 0.6 + noise 0.3) should be brightened; MSRS infrared night scenes (dark by
@@ -293,7 +307,7 @@ def exposure(a):
               [("low_light", 0.6), ("gaussian_noise", 0.3)]) for i in evenly(list(range(len(rs))), a.n)]
     items += [(f"infrared night{', noise' if k else ', clean'}", ms.names[i], _centre(ms[i]["a"]), [("gaussian_noise", 0.3)] if k else [])
               for k in (0, 1) for i in evenly(night, a.n)]
-    rows = []
+    rows, shown = [], {}
     for w in a.weights.split(","):
         r = Restorer.from_pretrained(w)
         luma = "free" if r.model.cfg.global_context else luma_for("infrared")   # what `restore --modality auto` picks for grey
@@ -304,6 +318,8 @@ def exposure(a):
             rows.append(dict(weights=w, iterations=r.manifest.get("iterations"), luma=luma, kind=kind, name=name,
                              mean_clean=255 * float(clean.mean()), mean_input=255 * float(deg.mean()), mean_output=255 * float(out.mean()),
                              psnr_input=psnr(deg, clean), psnr_output=psnr(out, clean)))
+            if j % a.n == 0: shown.setdefault(kind, {"input": deg, "clean": clean})[f"{Path(w).stem} ({r.manifest.get('iterations')} it)"] = out
+    _exposure_figure(shown, f"results/probes/exposure-{a.split}{'-' + a.tag if a.tag else ''}.png")
     import pandas as pd
     df = pd.DataFrame(rows)
     cols = ["mean_clean", "mean_input", "mean_output", "psnr_input", "psnr_output"]
