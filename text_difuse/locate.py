@@ -229,6 +229,7 @@ class YoloLocator(Locator):
         self.views = tuple(views or views_of(self.modality))   # a multi-view detector looks through each of its views
         for v in self.views: DETECTOR_INPUTS[v]
         self.conf, self.iou, self.imgsz, self.device = conf, iou, imgsz or self.manifest["imgsz"], _ultra_device(device)
+        self.augment = bool(self.manifest.get("augment", False))   # test-time augmentation, where validation chose it (tools/detector_sizes.py)
         self.mapper = PhraseMapper({c: CLASS_SYNONYMS.get(c, c) for c in self.classes}, threshold, backend)
         self._model = None
     @property
@@ -241,7 +242,7 @@ class YoloLocator(Locator):
         found = []
         for view in self.views:
             img = to_uint8(DETECTOR_INPUTS[view](ir, vis))[..., ::-1]  # ultralytics takes BGR arrays (cv2 order)
-            r = self.model.predict(np.ascontiguousarray(img), imgsz=self.imgsz, conf=self.conf, iou=self.iou, device=self.device, verbose=False)[0]
+            r = self.model.predict(np.ascontiguousarray(img), imgsz=self.imgsz, conf=self.conf, iou=self.iou, device=self.device, augment=self.augment, verbose=False)[0]
             cls = r.boxes.cls.cpu().numpy().astype(int); labs = [self.classes[c] for c in cls]
             keep = [i for i, l in enumerate(labs) if l in want]
             found.append(Detections(r.boxes.xyxy.cpu().numpy()[keep], r.boxes.conf.cpu().numpy()[keep], [labs[i] for i in keep],

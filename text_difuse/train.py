@@ -108,7 +108,7 @@ class PairSampler:
         self.members = [by_src[s] for s in self.sources]
         p = np.array([w[s] for s in self.sources]); self.probs = p / p.sum()
 
-    def item(self, rng: np.random.Generator) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    def item(self, rng: np.random.Generator) -> tuple:
         "One (clean, degraded) pair of HxWx3 float32 crops in the network's space, `cond_stats` of the whole degraded view, its `tone_thumb` (32x32x3), the modality told (0: 'auto') and the true one."
         from text_difuse.degrade import random_for_modality
         src = rng.choice(len(self.sources), p=self.probs)
@@ -193,7 +193,7 @@ class TrainConfig:
         if not 0.0 <= self.high_t <= 1.0: raise ValueError(f"high_t is a fraction of samples, in [0, 1]; got {self.high_t}")
         if self.tone_only and not self.unet.get("tone_knots"): raise ValueError("tone_only trains the tone head: the network needs tone_knots > 0")
         if self.tone_auto_only and not (self.tone_only and self.weight_decay == 0):
-            raise ValueError("tone_auto_only trains the 'auto' row of the tone head alone: it needs tone_only and weight_decay 0 (decay would move the told rows)")
+            raise ValueError("tone_auto_only trains the tone head's 'auto' path alone: it needs tone_only and weight_decay 0 (decay would move the told modalities' embedding rows)")
         if not 0.0 <= self.p_clean <= 1.0: raise ValueError(f"p_clean is the fraction of identity (clean -> clean) samples, in [0, 1]; got {self.p_clean}")
 
 def lr_at(cfg: TrainConfig, k: int) -> float:

@@ -34,7 +34,7 @@ parameters and code version.
   table3-budget  one Table 3 row (--row) fine-tuned again from the committed table's pretrained detector under other budgets
              (--variants: warm-up, epochs, imgsz), scored on validation and test: what a larger equal budget would buy.
 
-Usage:  .venv/bin/python tools/probes.py remod-lr|chroma|chroma-policy|luma-policy|fusion-ceiling|fidelity|guidance|noise-levels [--threads 2] [--steps 10]
+Usage:  .venv/bin/python tools/probes.py remod-lr|chroma|chroma-policy|luma-policy|fusion-ceiling|fidelity|guidance|noise-levels|exposure|table3-budget [--threads 2] [--steps 10]
 """
 from __future__ import annotations
 import argparse, time
@@ -255,11 +255,12 @@ def fidelity(a):
             dcb, dcr = _chroma_shift(same, clean)
             rows.append(dict(weights=w, iterations=r.manifest.get("iterations"), p_clean=(r.manifest.get("data") or {}).get("p_clean"),
                              modality=mod, name=name, identity_vif=vifp(to_grey255(clean), to_grey255(same)),
-                             identity_psnr=psnr(same, clean), identity_dcb=dcb, identity_dcr=dcr, degraded_psnr=psnr(out, clean)))
+                             identity_psnr=psnr(same, clean), identity_dcb=dcb, identity_dcr=dcr, degraded_psnr=psnr(out, clean),
+                             **(_odds(r, deg) if a.auto else {})))
         print(w, {k: round(float(np.nanmean([q[k] for q in rows if q["weights"] == w])), 3) for k in ("identity_vif", "identity_psnr", "degraded_psnr")}, flush=True)
     import pandas as pd
     df = pd.DataFrame(rows)
-    cols = ["identity_vif", "identity_psnr", "identity_dcb", "identity_dcr", "degraded_psnr"]
+    cols = ["identity_vif", "identity_psnr", "identity_dcb", "identity_dcr", "degraded_psnr", *[c for c in df.columns if c.startswith("odds_")]]
     by_mod = df.groupby(["weights", "iterations", "p_clean", "modality"], sort=False, dropna=False)[cols].mean().round(4).reset_index()
     overall = df.groupby(["weights", "iterations", "p_clean"], sort=False, dropna=False)[cols].mean().round(4).reset_index()
     print(by_mod.to_string()); print(overall.to_string())
@@ -267,6 +268,11 @@ def fidelity(a):
                         "degraded copy against the clean image (dB); identity_dcb / dcr: mean Cb / Cr shift of a clean colour image (0-255; "
                         "NaN for grey); brightness by restore.MODALITY_LUMA, or the network's own where it has the whole-image context",
                 split=a.split, steps=a.steps, severity=a.severity, n_pairs=a.n, modality_told=not a.auto, by_modality=by_mod.to_dict("records"), overall=overall.to_dict("records"))
+
+
+def _odds(r, img) -> dict:
+    "What a classifying tone head takes `img` for (`odds_visible` / `odds_infrared` / `odds_medical`); empty without one."
+    return {f"odds_{k}": v for k, v in (r.modality_odds(img) or {}).items()}
 
 
 def _chroma_shift(out, ref):
@@ -317,12 +323,12 @@ def exposure(a):
             out = r.restore(deg, steps=a.steps, seed=j, luma=luma)
             rows.append(dict(weights=w, iterations=r.manifest.get("iterations"), luma=luma, kind=kind, name=name,
                              mean_clean=255 * float(clean.mean()), mean_input=255 * float(deg.mean()), mean_output=255 * float(out.mean()),
-                             psnr_input=psnr(deg, clean), psnr_output=psnr(out, clean)))
+                             psnr_input=psnr(deg, clean), psnr_output=psnr(out, clean), **_odds(r, deg)))
             if j % a.n == 0: shown.setdefault(kind, {"input": deg, "clean": clean})[f"{Path(w).stem} ({r.manifest.get('iterations')} it)"] = out
     _exposure_figure(shown, f"results/probes/exposure-{a.split}{'-' + a.tag if a.tag else ''}.png")
     import pandas as pd
     df = pd.DataFrame(rows)
-    cols = ["mean_clean", "mean_input", "mean_output", "psnr_input", "psnr_output"]
+    cols = ["mean_clean", "mean_input", "mean_output", "psnr_input", "psnr_output", *[c for c in df.columns if c.startswith("odds_")]]
     by = df.groupby(["weights", "iterations", "luma", "kind"], sort=False)[cols].mean().round(3).reset_index()
     print(by.to_string())
     return dict(measure=exposure.__doc__.replace("\n    ", " "), split=a.split, steps=a.steps, n=a.n, by_kind=by.to_dict("records"), rows=df.round(4).to_dict("records"))
@@ -410,7 +416,6 @@ def table3_budget(a):
     from the committed table's pretrained detector, on the same images, under each --variants setting (JSON list of
     ultralytics train overrides; epochs / imgsz default to the table's), scored on validation and test at its imgsz."""
     import json, torch
-    from pathlib import Path
     from text_difuse.detector import ultralytics, per_class_ap
     torch.set_num_threads(a.threads)
     U, det = ultralytics(), Path("results/detection")
