@@ -222,13 +222,14 @@ def grounding_dino_sam(detector: str = GDINO_DEFAULT, segmenter: str = SAM_DEFAU
 class YoloLocator(Locator):
     "The project's YOLO detector; phrases are mapped to its classes by meaning (`PhraseMapper`)."
     name = "yolo"
-    def __init__(self, weights="msrs", conf: float = 0.25, iou: float = 0.5, imgsz: int | None = None, views=None,
+    def __init__(self, weights="msrs", conf: float = 0.25, iou: float | None = None, imgsz: int | None = None, views=None,
                  device=None, threshold: float = 0.6, backend: str = "auto"):
         self.path, self.manifest = load_detector_manifest(weights)
         self.classes, self.modality = tuple(self.manifest["classes"]), self.manifest["modality"]
         self.views = tuple(views or views_of(self.modality))   # a multi-view detector looks through each of its views
         for v in self.views: DETECTOR_INPUTS[v]
-        self.conf, self.iou, self.imgsz, self.device = conf, iou, imgsz or self.manifest["imgsz"], _ultra_device(device)
+        self.conf, self.imgsz, self.device = conf, imgsz or self.manifest["imgsz"], _ultra_device(device)
+        self.iou = float(self.manifest.get("iou", 0.5) if iou is None else iou)   # NMS IoU: the manifest's where validation chose one
         self.augment = bool(self.manifest.get("augment", False))   # test-time augmentation, where validation chose it (tools/detector_sizes.py)
         self.mapper = PhraseMapper({c: CLASS_SYNONYMS.get(c, c) for c in self.classes}, threshold, backend)
         self._model = None
