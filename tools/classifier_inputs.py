@@ -81,21 +81,11 @@ def make_classifier(norm: bool, width: int = 16):
 
 
 def probe_images(split: str, n: int, root=None) -> list:
-    "The `exposure` probe's images, whole: (kind, name, degraded image)."
-    from text_difuse.data import load_dataset
+    "The `exposure` probe's images (`probes.exposure_items`), whole and degraded as that probe does: (kind, name, image)."
     from text_difuse.degrade import apply_spec
-    from text_difuse.repro import evenly
-    from text_difuse.io import luma as to_luma
+    from probes import exposure_items
     f32 = lambda x: x.astype(np.float32) / 255.0 if x.dtype == np.uint8 else x.astype(np.float32)
-    rs, ms = load_dataset("roadscene", None, root), load_dataset("msrs", split=split, root=root)
-    night = [i for i, g in enumerate(ms.groups) if g == "night"]
-    out = [("grey photo, low light + noise", rs.names[i], apply_spec(to_luma(f32(rs[i]["b"])), [("low_light", 0.6), ("gaussian_noise", 0.3)], seed=4000 + j))
-           for j, i in enumerate(evenly(list(range(len(rs))), n))]
-    for k in (0, 1):
-        for j, i in enumerate(evenly(night, n)):
-            x = f32(ms[i]["a"])
-            out.append((f"infrared night, {'noise' if k else 'clean'}", ms.names[i], apply_spec(x, [("gaussian_noise", 0.3)], seed=5000 + j) if k else x))
-    return out
+    return [(k, nm, apply_spec(f32(x), spec, seed=4000 + j) if spec else f32(x)) for j, (k, nm, x, spec) in enumerate(exposure_items(split, n, root, crop=None))]
 
 
 def main(argv=None) -> int:

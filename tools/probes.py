@@ -296,23 +296,28 @@ def _exposure_figure(shown: dict, path: str):
     fig.tight_layout(); fig.savefig(path, dpi=80); plt.close(fig)
 
 
+def exposure_items(split: str, n: int, root=None, crop=_centre) -> list:
+    "The `exposure` probe's images: (kind, name, clean image, degradation spec) of n RoadScene photos made grey, then n MSRS --split infrared nights clean and n noisy; `crop` (None: whole images)."
+    from text_difuse.data import load_dataset
+    from text_difuse.repro import evenly
+    from text_difuse.io import luma as to_luma
+    crop = crop or (lambda x: x)
+    rs, ms = load_dataset("roadscene", None, root), load_dataset("msrs", split=split, root=root)
+    night = [i for i, g in enumerate(ms.groups) if g == "night"]
+    items = [("grey photo, low light + noise", rs.names[i], crop(to_luma(rs[i]["b"].astype(np.float32) / 255.0 if rs[i]["b"].dtype == np.uint8 else rs[i]["b"])),
+              [("low_light", 0.6), ("gaussian_noise", 0.3)]) for i in evenly(list(range(len(rs))), n)]
+    return items + [(f"infrared night{', noise' if k else ', clean'}", ms.names[i], crop(ms[i]["a"]), [("gaussian_noise", 0.3)] if k else [])
+                    for k in (0, 1) for i in evenly(night, n)]
+
+
 def exposure(a):
     """What `restore` does by default (--modality auto) with grey images whose exposure differs for a reason: RoadScene
     visible photos made grey and dark (low light 0.6 + noise 0.3) should be brightened; MSRS infrared night scenes (dark by
     nature, clean or with noise 0.3) should stay as dark. Mean brightness (0-255) and PSNR against the clean image."""
-    from text_difuse.data import load_dataset
     from text_difuse.degrade import apply_spec
     from text_difuse.metrics import psnr
     from text_difuse.restore import Restorer, luma_for
-    from text_difuse.repro import evenly
-    from text_difuse.io import luma as to_luma
-    rs = load_dataset("roadscene", None, a.root)
-    ms = load_dataset("msrs", split=a.split, root=a.root)
-    night = [i for i, g in enumerate(ms.groups) if g == "night"]
-    items = [("grey photo, low light + noise", rs.names[i], _centre(to_luma(rs[i]["b"].astype(np.float32) / 255.0 if rs[i]["b"].dtype == np.uint8 else rs[i]["b"])),
-              [("low_light", 0.6), ("gaussian_noise", 0.3)]) for i in evenly(list(range(len(rs))), a.n)]
-    items += [(f"infrared night{', noise' if k else ', clean'}", ms.names[i], _centre(ms[i]["a"]), [("gaussian_noise", 0.3)] if k else [])
-              for k in (0, 1) for i in evenly(night, a.n)]
+    items = exposure_items(a.split, a.n, a.root)
     rows, shown = [], {}
     for w in a.weights.split(","):
         r = Restorer.from_pretrained(w)
