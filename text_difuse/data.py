@@ -6,6 +6,8 @@
 from __future__ import annotations
 import json, os, warnings
 from dataclasses import dataclass
+from typing import NamedTuple
+from tqdm.auto import tqdm
 from pathlib import Path
 import numpy as np
 import text_difuse
@@ -13,9 +15,9 @@ from .core import Registry
 from .io import IMAGE_EXTS, read_image, check_same_size
 
 # %% auto 0
-__all__ = ['DATA_ENV', 'DATASETS', 'MSRS_LABEL_VIEWS', 'MSRS_CLASSES', 'HARVARD_TASKS', 'default_data_root', 'data_root', 'Pair',
-           'match_folders', 'PairDataset', 'ImageDataset', 'load_dataset', 'folders', 'read_yolo_labels', 'msrs',
-           'harvard', 'roadscene', 'bsds500']
+__all__ = ['DATA_ENV', 'DATASETS', 'MSRS_LABEL_VIEWS', 'MSRS_CLASSES', 'HARVARD_TASKS', 'SOURCES', 'DEFAULT_WEIGHTS',
+           'default_data_root', 'data_root', 'Pair', 'match_folders', 'PairDataset', 'ImageDataset', 'load_dataset',
+           'folders', 'read_yolo_labels', 'msrs', 'harvard', 'roadscene', 'bsds500', 'PoolImage', 'load_pool']
 
 # %% ../nbs/03_data.ipynb
 DATA_ENV = "TEXT_DIFUSE_DATA"
@@ -233,3 +235,62 @@ def bsds500(split=None, root=None, mode=None) -> ImageDataset:
         found = _image_files(_folder(base, s), problems)
         paths += [found[k] for k in sorted(found)]
     return ImageDataset("bsds500", paths, problems, split, mode)
+
+# %% ../nbs/03_data.ipynb
+class PoolImage(NamedTuple):
+    "One clean training image: uint8 HxW or HxWx3, its degradation modality and its source name."
+    img: np.ndarray
+    modality: str
+    source: str
+    name: str = ""
+
+SOURCES = Registry("training source")
+
+def _u8(img: np.ndarray) -> np.ndarray:
+    a = np.clip(np.round(np.asarray(img, np.float32) * 255), 0, 255).astype(np.uint8)
+    # RGB files whose channels are equal are grey images
+    if a.ndim == 3 and int(np.abs(a.astype(np.int16) - a[..., :1]).max()) <= 1: a = a[..., 0].copy()
+    return a
+
+def _read_all(items, source, modality, desc):
+    return [PoolImage(_u8(read_image(p)), modality, source, n) for n, p in tqdm(items, desc=desc, leave=False)]
+
+@SOURCES.register("bsds500", modality="visible")
+def _bsds(root=None):
+    ds = load_dataset("bsds500", None, root)
+    return _read_all([(p.stem, p) for p in ds.paths], "bsds500", "visible", "bsds500")
+
+@SOURCES.register("bsds500_grey", modality="visible")
+def _bsds_grey(root=None):
+    "BSDS500 as grey photographs: grey visible light, whose exposure is a degradation (unlike infrared's)."
+    return [PoolImage(np.round(p.img @ np.float32([0.299, 0.587, 0.114])).astype(np.uint8) if p.img.ndim == 3 else p.img,
+                      "visible", "bsds500_grey", p.name) for p in _bsds(root)]
+
+@SOURCES.register("msrs_ir", modality="infrared")
+def _msrs_ir(root=None):
+    return _read_all([(p.name, p.a) for p in load_dataset("msrs", "train", root).pairs], "msrs_ir", "infrared", "msrs ir")
+
+@SOURCES.register("msrs_vi", modality="visible")
+def _msrs_vi(root=None):
+    return _read_all([(p.name, p.b) for p in load_dataset("msrs", "train", root).pairs], "msrs_vi", "visible", "msrs vi")
+
+@SOURCES.register("harvard_grey", modality="medical")
+def _harvard_grey(root=None):
+    ds = load_dataset("harvard", "train", root, task="all")
+    items = [(p.name + "/MRI", p.a) for p in ds.pairs] + [(p.name + "/CT", p.b) for p in ds.pairs if p.group == "CT-MRI"]
+    return _read_all(items, "harvard_grey", "medical", "harvard grey")
+
+@SOURCES.register("harvard_colour", modality="medical")
+def _harvard_colour(root=None):
+    ds = load_dataset("harvard", "train", root, task="all")
+    return _read_all([(p.name, p.b) for p in ds.pairs if p.group != "CT-MRI"], "harvard_colour", "medical", "harvard colour")
+
+DEFAULT_WEIGHTS = {"bsds500": 1.0, "bsds500_grey": 0.5, "msrs_vi": 1.0, "msrs_ir": 1.0, "harvard_grey": 0.5, "harvard_colour": 0.5}
+
+def load_pool(weights: dict | None = None, root=None) -> list[PoolImage]:
+    "The clean images of every source with a positive weight in `weights` (default `DEFAULT_WEIGHTS`)."
+    weights = DEFAULT_WEIGHTS if weights is None else weights
+    pool = []
+    for name, w in weights.items():
+        if w > 0: pool += SOURCES[name](root)
+    return pool

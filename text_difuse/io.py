@@ -10,7 +10,8 @@ import numpy as np
 from PIL import Image, UnidentifiedImageError
 
 # %% auto 0
-__all__ = ['IMAGE_EXTS', 'read_image', 'to_uint8', 'write_image', 'rgb_to_ycbcr', 'ycbcr_to_rgb', 'luma', 'check_same_size']
+__all__ = ['IMAGE_EXTS', 'read_image', 'to_uint8', 'write_image', 'rgb_to_ycbcr', 'ycbcr_to_rgb', 'luma', 'to_model',
+           'from_model', 'check_same_size']
 
 # %% ../nbs/01_io.ipynb
 IMAGE_EXTS = {".png", ".jpg", ".jpeg", ".bmp", ".tif", ".tiff"}
@@ -87,6 +88,23 @@ def luma(img: np.ndarray) -> np.ndarray:
         w = _M[0].astype(np.float64 if img.dtype == np.float64 else np.float32)
         return img.astype(w.dtype) @ w
     raise ValueError(f"expected HxW or HxWx3, got {img.shape}")
+
+# %% ../nbs/01_io.ipynb
+def to_model(img: np.ndarray) -> np.ndarray:
+    "Grey HxW or RGB HxWx3 float [0,1] (or uint8) -> HxWx3 float32 YCbCr in [-1, 1] (grey: Cb = Cr = 0)."
+    img = np.asarray(img)
+    img = img.astype(np.float32) / 255.0 if img.dtype == np.uint8 else img.astype(np.float32)
+    if img.ndim == 3 and img.shape[-1] == 1: img = img[..., 0]
+    if img.ndim == 2: ycc = np.stack([img, np.full_like(img, 0.5), np.full_like(img, 0.5)], -1)
+    elif img.ndim == 3 and img.shape[-1] == 3: ycc = rgb_to_ycbcr(img)
+    else: raise ValueError(f"expected a grey HxW or RGB HxWx3 image, got shape {img.shape}")
+    return ycc * 2.0 - 1.0
+
+def from_model(ycc: np.ndarray, grey: bool = False) -> np.ndarray:
+    "Inverse of `to_model`: HxWx3 in [-1, 1] -> RGB HxWx3 in [0,1], or the Y channel HxW when `grey`."
+    ycc = (np.asarray(ycc, dtype=np.float32) + 1.0) / 2.0
+    return np.clip(ycc[..., 0], 0, 1) if grey else ycbcr_to_rgb(ycc)
+
 
 # %% ../nbs/01_io.ipynb
 def check_same_size(a: np.ndarray, b: np.ndarray, names=("A", "B")):

@@ -7,99 +7,34 @@ from __future__ import annotations
 import argparse, copy, json, math, datetime
 from dataclasses import dataclass, field, asdict
 from pathlib import Path
-from typing import NamedTuple
 import numpy as np
 import cv2
 import torch
 import torch.nn.functional as F
-from tqdm.auto import tqdm
 from .trainer import step_rng, step_generator, warmup_lr, ema_update, ema_decay_at, hardware, optimizer_step, fit, FitState, check_global_batch, check_run_folder
-from .core import Registry
 from .distributed import setup_distributed, shutdown_distributed, Objective
 from .weights import atomic_save, sha256_file, write_manifest, load_checked, KINDS
 from .cli import command, arg, alias, check_input, check_output, legacy_positional
 from .schedule import get_schedule, PRED_TYPES, DiffusionSpec, FORMULATIONS
 from .unet import PRESETS, UNetConfig, build_unet, get_config, to_model, n_params, cond_stats, tone_thumb, TONE_THUMB, TONE_MODALITIES, TONE_AUTO
 from .losses import LOSSES
+from .data import PoolImage, SOURCES, DEFAULT_WEIGHTS, load_pool
 
 # %% auto 0
-__all__ = ['SOURCES', 'DEFAULT_WEIGHTS', 'LOG_FIELDS', 'WEIGHTS_FORMAT', 'PoolImage', 'load_pool', 'PairSampler', 'TrainConfig',
-           'lr_at', 'init_from', 'train_restore', 'export_weights', 'train_restore_cmd', 'export_restore_cmd']
-
-# %% ../nbs/17_train.ipynb
-class PoolImage(NamedTuple):
-    "One clean training image: uint8 HxW or HxWx3, its degradation modality and its source name."
-    img: np.ndarray
-    modality: str
-    source: str
-    name: str = ""
-
-SOURCES = Registry("training source")
-
-def _u8(img: np.ndarray) -> np.ndarray:
-    a = np.clip(np.round(np.asarray(img, np.float32) * 255), 0, 255).astype(np.uint8)
-    # RGB files whose channels are equal are grey images
-    if a.ndim == 3 and int(np.abs(a.astype(np.int16) - a[..., :1]).max()) <= 1: a = a[..., 0].copy()
-    return a
-
-def _read_all(items, source, modality, desc):
-    from text_difuse.io import read_image
-    return [PoolImage(_u8(read_image(p)), modality, source, n) for n, p in tqdm(items, desc=desc, leave=False)]
-
-@SOURCES.register("bsds500", modality="visible")
-def _bsds(root=None):
-    from text_difuse.data import load_dataset
-    ds = load_dataset("bsds500", None, root)
-    return _read_all([(p.stem, p) for p in ds.paths], "bsds500", "visible", "bsds500")
-
-@SOURCES.register("bsds500_grey", modality="visible")
-def _bsds_grey(root=None):
-    "BSDS500 as grey photographs: grey visible light, whose exposure is a degradation (unlike infrared's)."
-    return [PoolImage(np.round(p.img @ np.float32([0.299, 0.587, 0.114])).astype(np.uint8) if p.img.ndim == 3 else p.img,
-                      "visible", "bsds500_grey", p.name) for p in _bsds(root)]
-
-@SOURCES.register("msrs_ir", modality="infrared")
-def _msrs_ir(root=None):
-    from text_difuse.data import load_dataset
-    return _read_all([(p.name, p.a) for p in load_dataset("msrs", "train", root).pairs], "msrs_ir", "infrared", "msrs ir")
-
-@SOURCES.register("msrs_vi", modality="visible")
-def _msrs_vi(root=None):
-    from text_difuse.data import load_dataset
-    return _read_all([(p.name, p.b) for p in load_dataset("msrs", "train", root).pairs], "msrs_vi", "visible", "msrs vi")
-
-@SOURCES.register("harvard_grey", modality="medical")
-def _harvard_grey(root=None):
-    from text_difuse.data import load_dataset
-    ds = load_dataset("harvard", "train", root, task="all")
-    items = [(p.name + "/MRI", p.a) for p in ds.pairs] + [(p.name + "/CT", p.b) for p in ds.pairs if p.group == "CT-MRI"]
-    return _read_all(items, "harvard_grey", "medical", "harvard grey")
-
-@SOURCES.register("harvard_colour", modality="medical")
-def _harvard_colour(root=None):
-    from text_difuse.data import load_dataset
-    ds = load_dataset("harvard", "train", root, task="all")
-    return _read_all([(p.name, p.b) for p in ds.pairs if p.group != "CT-MRI"], "harvard_colour", "medical", "harvard colour")
-
-DEFAULT_WEIGHTS = {"bsds500": 1.0, "bsds500_grey": 0.5, "msrs_vi": 1.0, "msrs_ir": 1.0, "harvard_grey": 0.5, "harvard_colour": 0.5}
-
-def load_pool(weights: dict | None = None, root=None) -> list[PoolImage]:
-    "The clean images of every source with a positive weight in `weights` (default `DEFAULT_WEIGHTS`)."
-    weights = DEFAULT_WEIGHTS if weights is None else weights
-    pool = []
-    for name, w in weights.items():
-        if w > 0: pool += SOURCES[name](root)
-    return pool
+__all__ = ['LOG_FIELDS', 'WEIGHTS_FORMAT', 'PairSampler', 'TrainConfig', 'lr_at', 'init_from', 'train_restore', 'export_weights',
+           'train_restore_cmd', 'export_restore_cmd']
 
 # %% ../nbs/17_train.ipynb
 class PairSampler:
     "Batches of (clean, degraded) YCbCr crops (B, 3, crop, crop) in [-1, 1]; `batch(k)` depends only on `(seed, k)`."
     def __init__(self, pool: list[PoolImage], crop: int = 128, batch_size: int = 16, weights: dict | None = None, seed: int = 0,
-                 p_clean: float = 0.1, view_scale=(1.0, 3.0), resize_scale=(1.0, 1.5), n=(1, 3), severity=(0.2, 0.9), p_auto: float = 0.5):
+                 p_clean: float = 0.1, view_scale=(1.0, 3.0), resize_scale=(1.0, 1.5), n=(1, 3), severity=(0.2, 0.9), p_auto: float = 0.5,
+                 scenes: bool = False):
         if not pool: raise ValueError("the training pool is empty: no clean images were loaded")
         self.pool, self.crop, self.batch_size, self.seed = pool, int(crop), int(batch_size), int(seed)
         self.p_clean, self.view_scale, self.resize_scale, self.n, self.severity = p_clean, view_scale, resize_scale, n, severity
         self.p_auto = p_auto   # fraction of items whose modality the tone head is not told ('auto')
+        self.scenes = scenes   # each item also brings the thumbnail / statistics of an upright whole-scene view, for the modality classifier
         by_src = {}
         for j, p in enumerate(pool): by_src.setdefault(p.source, []).append(j)
         w = {s: (1.0 if weights is None else float(weights.get(s, 0.0))) for s in by_src}
@@ -121,7 +56,7 @@ class PairSampler:
         r = max(c, int(round(c * rng.uniform(*self.resize_scale))))
         if r != v: view = cv2.resize(view, (r, r), interpolation=cv2.INTER_AREA if r < v else cv2.INTER_CUBIC)
         view = view.astype(np.float32) / 255.0
-        deg = view if rng.random() < self.p_clean else random_for_modality(view, pi.modality, rng, n=self.n, severity=self.severity)[0]
+        deg, spec = (view, []) if rng.random() < self.p_clean else random_for_modality(view, pi.modality, rng, n=self.n, severity=self.severity)
         y, x = rng.integers(0, r - c + 1), rng.integers(0, r - c + 1)
         dm = to_model(deg)
         a, b = to_model(view[y:y + c, x:x + c]), dm[y:y + c, x:x + c]
@@ -130,7 +65,20 @@ class PairSampler:
         k, flip = int(rng.integers(4)), bool(rng.integers(2))
         aug = lambda z: np.rot90(z[:, ::-1] if flip else z, k)
         kind = TONE_MODALITIES.index(pi.modality)
-        return aug(a), aug(b), stats, aug(thumb), 0 if rng.random() < self.p_auto else kind, kind
+        out = aug(a), aug(b), stats, aug(thumb), 0 if rng.random() < self.p_auto else kind, kind
+        return out + self.scene(img, spec, rng) if self.scenes else out
+
+    def scene(self, img: np.ndarray, spec: list, rng: np.random.Generator, side: int = 192) -> tuple:
+        "`cond_stats` and `tone_thumb` (32x32x3) of an upright view of 50-100 % of `img` (aspect kept, long side `side`, maybe mirrored) degraded by `spec`: the whole scene as `restore` shows it to the classifier."
+        from text_difuse.degrade import apply_spec
+        h, w = img.shape[:2]
+        f = rng.uniform(0.5, 1.0); vh, vw = max(1, int(h * f)), max(1, int(w * f))
+        y, x = rng.integers(0, h - vh + 1), rng.integers(0, w - vw + 1)
+        s = side / max(vh, vw)
+        v = cv2.resize(img[y:y + vh, x:x + vw], (max(1, round(vw * s)), max(1, round(vh * s))), interpolation=cv2.INTER_AREA if s < 1 else cv2.INTER_CUBIC)
+        v = apply_spec(v.astype(np.float32) / 255.0, spec, rng, sort=False)
+        whole = torch.from_numpy(np.ascontiguousarray(to_model(v[:, ::-1] if rng.random() < 0.5 else v).transpose(2, 0, 1)))[None]
+        return cond_stats(whole)[0].numpy(), tone_thumb(whole)[0].numpy().transpose(1, 2, 0)
 
     def batch(self, k: int, rank: int = 0, world: int = 1) -> tuple[torch.Tensor, ...]:
         """The (clean, degraded, degraded-view statistics, degraded-view thumbnail, modality told or 0 = 'auto', true modality) batch of training step `k`:
@@ -138,7 +86,8 @@ class PairSampler:
         rngs = step_rng(self.seed, k).spawn(self.batch_size * world)[rank * self.batch_size:(rank + 1) * self.batch_size]
         items = [self.item(r) for r in rngs]
         t = lambda z: torch.from_numpy(np.ascontiguousarray(np.stack(z).transpose(0, 3, 1, 2)))
-        return t([it[0] for it in items]), t([it[1] for it in items]), torch.from_numpy(np.stack([it[2] for it in items])), t([it[3] for it in items]), torch.tensor([it[4] for it in items]), torch.tensor([it[5] for it in items])
+        out = t([it[0] for it in items]), t([it[1] for it in items]), torch.from_numpy(np.stack([it[2] for it in items])), t([it[3] for it in items]), torch.tensor([it[4] for it in items]), torch.tensor([it[5] for it in items])
+        return out + (torch.from_numpy(np.stack([it[6] for it in items])), t([it[7] for it in items])) if self.scenes else out
 
 # %% ../nbs/17_train.ipynb
 @dataclass
@@ -167,6 +116,7 @@ class TrainConfig:
                                                     # classifier, or the 'auto' embedding), on items all drawn as 'auto': told modalities (fusion) stay bit-identical
     w_tone: float = 1.0                             # weight of the tone head's own loss: its corrected condition against the clean crop
     w_classify: float = 0.1                         # weight of the cross-entropy of a tone_auto 'classify' head against the true modality
+    classify_views: str = "crops"                   # what that classifier learns from: 'crops' (the crop's view, rotated) or 'scenes' (upright whole-scene views, as `restore` shows it)
     high_t: float = 0.5                             # fraction of samples at the last timestep (x_t pure noise): the restoration
                                                     # the sampler's first step makes from the condition alone (0: uniform t)
     data_root: str | None = None
@@ -194,6 +144,7 @@ class TrainConfig:
         if self.tone_only and not self.unet.get("tone_knots"): raise ValueError("tone_only trains the tone head: the network needs tone_knots > 0")
         if self.tone_auto_only and not (self.tone_only and self.weight_decay == 0):
             raise ValueError("tone_auto_only trains the tone head's 'auto' path alone: it needs tone_only and weight_decay 0 (decay would move the told modalities' embedding rows)")
+        if self.classify_views not in ("crops", "scenes"): raise ValueError(f"classify_views is 'crops' or 'scenes', got {self.classify_views!r}")
         if not 0.0 <= self.p_clean <= 1.0: raise ValueError(f"p_clean is the fraction of identity (clean -> clean) samples, in [0, 1]; got {self.p_clean}")
 
 def lr_at(cfg: TrainConfig, k: int) -> float:
@@ -210,12 +161,14 @@ def init_from(model: torch.nn.Module, ema: torch.nn.Module, path, ucfg: UNetConf
     formulation than `spec`, the output layer is zeroed, so an anchored network starts exactly at the identity."""
     ck, man = load_checked(path, "restorer")
     theirs, ours = UNetConfig.from_dict(ck["unet"]).to_dict(), ucfg.to_dict()
-    additive = {"global_context", "tone_knots", "tone_auto"}
+    additive = {"global_context", "tone_knots", "tone_auto", "classify_norm"}
     grows = lambda k: not theirs[k] or (k == "tone_auto" and theirs[k] == "embed")   # absent in their weights: added, zero output
     if {k: v for k, v in theirs.items() if k not in additive} != {k: v for k, v in ours.items() if k not in additive} or \
             any(not grows(k) and theirs[k] != ours[k] for k in additive):
         raise ValueError(f"--init {path} has a different network ({theirs}) than asked ({ours})")
-    sd = {k: v.float() for k, v in ck["state_dict"].items()}
+    sd, own = {k: v.float() for k, v in ck["state_dict"].items()}, model.state_dict()
+    for k, v in sd.items():   # a widened input (classify_norm's 4th channel): the new channel's weights start at zero, so the output is unchanged
+        if k in own and v.ndim == 4 and own[k].shape[1] > v.shape[1] and own[k].shape[0] == v.shape[0]: sd[k] = torch.cat([v, v.new_zeros(v.shape[0], own[k].shape[1] - v.shape[1], *v.shape[2:])], 1)
     missing, unexpected = model.load_state_dict(sd, strict=False)
     if unexpected or any(not k.startswith(("encoder.ctx_mlp.", "tone.")) for k in missing):
         raise ValueError(f"--init {path}: weights do not fit: missing {missing[:4]}, unexpected {unexpected[:4]}")
@@ -259,7 +212,7 @@ def train_restore(cfg: TrainConfig, pool: list[PoolImage] | None = None) -> dict
     st = FitState(step, wall, recent)
     sched = get_schedule(cfg.schedule, cfg.T)
     if pool is None: pool = load_pool(cfg.weights, cfg.data_root)
-    sampler = PairSampler(pool, cfg.crop, cfg.batch, cfg.weights, cfg.seed, cfg.p_clean, p_auto=1.0 if cfg.tone_auto_only else 0.5)
+    sampler = PairSampler(pool, cfg.crop, cfg.batch, cfg.weights, cfg.seed, cfg.p_clean, p_auto=1.0 if cfg.tone_auto_only else 0.5, scenes=cfg.classify_views == "scenes")
     use_bf16 = cfg.bf16 and device.type in ("cpu", "cuda")
 
     def save():
@@ -272,11 +225,12 @@ def train_restore(cfg: TrainConfig, pool: list[PoolImage] | None = None) -> dict
         if not (cfg.w_classify and model.tone is not None and model.tone.classify is not None): return 0.0
         return cfg.w_classify * F.cross_entropy(model.tone.classify(thumb, stats), kind - 1)
 
-    def objective(clean, deg, stats, thumb, mod, kind, t, noise):
+    def objective(clean, deg, stats, thumb, mod, kind, t, noise, *scene):
         model.train()
-        cond = model.prepare(deg, thumb, stats, mod)   # the tone head's whole-image correction (fp32), or deg itself
-        if cfg.tone_only:   # the whole-image correction alone: no U-Net forward, a few ms a step
-            l_tone = F.mse_loss(cond, clean); return l_tone + classify_loss(thumb, stats, kind), l_tone
+        seen = (scene[1], scene[0]) if scene else (thumb, stats)   # what the classifier sees: the crop's view, or an upright scene view
+        cond = model.prepare(deg, thumb, stats, mod, seen)   # the tone head's whole-image correction (fp32), or deg itself
+        if cfg.tone_only:   # the whole-image correction alone: no U-Net forward, a few ms a step (w_tone 0: the classifier's cross-entropy alone)
+            l_tone = F.mse_loss(cond, clean); return cfg.w_tone * l_tone + classify_loss(*seen, kind), l_tone
         x_t = sched.q_sample(clean, t, noise)
         tgt = sched.target(clean, t, noise, cfg.pred_type)
         if cfg.channels_last: x_t, cond = x_t.contiguous(memory_format=fmt), cond.contiguous(memory_format=fmt)
@@ -286,7 +240,7 @@ def train_restore(cfg: TrainConfig, pool: list[PoolImage] | None = None) -> dict
         loss = LOSSES[cfg.loss](pred, tgt)
         l_tone = F.mse_loss(cond, clean) if model.tone is not None else loss.new_zeros(())
         if cfg.w_tone and model.tone is not None: loss = loss + cfg.w_tone * l_tone
-        return loss + classify_loss(thumb, stats, kind), l_tone
+        return loss + classify_loss(*seen, kind), l_tone
 
     if cfg.tone_only:   # only the tone head trains: DistributedDataParallel must not wait for the U-Net's gradients
         auto = "tone.classify." if model.tone.classify is not None else "tone.modality.weight"   # the 'auto' path's own weights
@@ -298,12 +252,12 @@ def train_restore(cfg: TrainConfig, pool: list[PoolImage] | None = None) -> dict
     trained = [p for p in model.tone.parameters() if p.requires_grad] if cfg.tone_only else list(model.parameters())
 
     def train_step(step: int) -> dict:
-        clean, deg, stats, thumb, mod, kind = sampler.batch(step, ctx.rank, ctx.world)
+        clean, deg, stats, thumb, mod, kind, *scene = sampler.batch(step, ctx.rank, ctx.world)
         g, n, sl = step_generator(cfg.seed, step), clean.shape[0] * ctx.world, ctx.shard(clean.shape[0])   # drawn for the global batch
         t = torch.randint(0, cfg.T, (n,), generator=g)
         if cfg.high_t: t = torch.where(torch.rand(t.shape, generator=g) < cfg.high_t, cfg.T - 1, t)   # high_t 0 draws nothing (older runs resume unchanged)
         noise = torch.randn((n, *clean.shape[1:]), generator=g)
-        loss, l_tone = step_loss(*(z.to(device) for z in (clean, deg, stats, thumb, mod, kind, t[sl], noise[sl])))
+        loss, l_tone = step_loss(*(z.to(device) for z in (clean, deg, stats, thumb, mod, kind, t[sl], noise[sl], *scene)))
         optimizer_step(loss, trained, opt, lr_at(cfg, step), cfg.grad_clip)
         ema_update(ema, model, ema_decay_at(cfg.ema_decay, step))
         return ctx.mean(dict(loss=loss.item(), tone=l_tone.item()))   # the global batch's loss, as one process would log it
@@ -358,6 +312,8 @@ _D = lambda f: TrainConfig.__dataclass_fields__[f].default   # one source of def
          arg("--tone-auto-only", action="store_true", help="with --tone-only: train only the tone head's 'auto' path (images whose modality is not told, as `restore --modality auto`); told modalities, and so fusion, stay bit-identical"),
          arg("--w-tone", type=float, default=_D("w_tone"), help="weight of the tone head's own loss (its corrected condition against the clean image)"),
          arg("--w-classify", type=float, default=_D("w_classify"), help="weight of the cross-entropy of a --tone-auto classify head against each image's true modality"),
+         arg("--classify-views", default=_D("classify_views"), choices=["crops", "scenes"], help="what that classifier learns from: the crop's view (rotated) or upright whole-scene views"),
+         arg("--classify-norm", action="store_true", help="the classifier also sees its thumbnail's luma standardised per image (UNetConfig.classify_norm)"),
          arg("--sources", default=None, help="source weights as JSON, e.g. '{\"bsds500\": 1, \"msrs_ir\": 2}'; sources: " + ", ".join(SOURCES)),
          alias("--weights", "--sources"),
          arg("--p-clean", type=float, default=_D("p_clean"), help="fraction of samples left clean (identity targets): higher keeps clean inputs closer to unchanged"),
@@ -370,7 +326,8 @@ def train_restore_cmd(ns):
                       max_minutes=ns.max_minutes, resume=ns.resume, overwrite=ns.overwrite, init=ns.init, data_root=ns.data_root, seed=ns.seed,
                       ckpt_every=ns.ckpt_every, log_every=ns.log_every, threads=ns.threads, device=ns.device, bf16=not ns.fp32, p_clean=ns.p_clean, high_t=ns.high_t,
                       pred_type=FORMULATIONS[ns.formulation].pred_type, anchor=FORMULATIONS[ns.formulation].anchor,
-                      unet={"global_context": not ns.no_context, "tone_knots": 0 if ns.no_tone else TrainConfig().unet["tone_knots"], "tone_auto": ns.tone_auto}, w_tone=ns.w_tone, w_classify=ns.w_classify, tone_only=ns.tone_only or ns.tone_auto_only, tone_auto_only=ns.tone_auto_only,
+                      unet={"global_context": not ns.no_context, "tone_knots": 0 if ns.no_tone else TrainConfig().unet["tone_knots"], "tone_auto": ns.tone_auto,
+                            **({"classify_norm": True} if ns.classify_norm else {})}, w_tone=ns.w_tone, w_classify=ns.w_classify, classify_views=ns.classify_views, tone_only=ns.tone_only or ns.tone_auto_only, tone_auto_only=ns.tone_auto_only,
                       weights=json.loads(ns.sources) if ns.sources else dict(DEFAULT_WEIGHTS))
     try: r = train_restore(cfg)
     finally: shutdown_distributed()

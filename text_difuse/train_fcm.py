@@ -23,7 +23,7 @@ from .unet import split_features
 from .fcm import TASKS
 from .fuse import save_fcm, load_fcm
 from .trainer import step_rng, step_generator, warmup_lr, ema_update, ema_decay_at, hardware, optimizer_step, fit, FitState, check_global_batch, check_run_folder
-from .train import _u8
+from .data import _u8
 from .distributed import setup_distributed, shutdown_distributed, Objective
 from .losses import sobel_mag, fusion_loss
 

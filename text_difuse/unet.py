@@ -12,14 +12,13 @@ import torch.nn as nn
 import torch.nn.functional as F
 import numpy as np
 from .core import Registry
-from .io import rgb_to_ycbcr, ycbcr_to_rgb
+from .io import rgb_to_ycbcr, ycbcr_to_rgb, to_model, from_model
 
 # %% auto 0
 __all__ = ['TONE_AUTO', 'PRESETS', 'CONTEXT_QUANTILES', 'TONE_THUMB', 'TONE_MODALITIES', 'UNetConfig', 'get_config',
-           'pad_to_multiple', 'crop_to', 'to_model', 'from_model', 'image_tensor', 'timestep_embedding', 'ResBlock',
-           'Attention', 'Down', 'Up', 'Seq', 'Features', 'fmap', 'map2', 'split_features', 'cond_stats', 'Encoder',
-           'Decoder', 'CondUNet', 'build_unet', 'n_params', 'modality_index', 'tone_thumb', 'tone_apply',
-           'ModalityClassifier', 'ToneHead']
+           'pad_to_multiple', 'crop_to', 'image_tensor', 'timestep_embedding', 'ResBlock', 'Attention', 'Down', 'Up',
+           'Seq', 'Features', 'fmap', 'map2', 'split_features', 'cond_stats', 'Encoder', 'Decoder', 'CondUNet',
+           'build_unet', 'n_params', 'modality_index', 'tone_thumb', 'tone_apply', 'ModalityClassifier', 'ToneHead']
 
 # %% ../nbs/11_unet.ipynb
 TONE_AUTO = ("embed", "classify")   # see UNetConfig.tone_auto
@@ -43,6 +42,7 @@ class UNetConfig:
     tone_knots: int = 0           # > 0: a ToneHead (whole-image Y curve of this many knots + chroma affine) corrects the condition first
     tone_auto: str = "embed"      # how the tone head treats an image whose modality it is not told: 'embed' (a learned 'auto' modality) or
                                   # 'classify' (a classifier of the image mixes the told modalities' corrections)
+    classify_norm: bool = False   # a 'classify' head also sees its thumbnail's luma standardised per image (the scene's layout at any exposure)
     groups: int = 32
 
     def __post_init__(self):
@@ -55,6 +55,7 @@ class UNetConfig:
             raise ValueError(f"invalid UNetConfig: patch={self.patch}, base={self.base}, mults={self.mults}, num_res_blocks={self.num_res_blocks}")
         if self.tone_knots and self.tone_knots < 2: raise ValueError(f"tone_knots is 0 (no tone head) or >= 2, got {self.tone_knots}")
         if self.tone_auto not in TONE_AUTO: raise ValueError(f"tone_auto is one of {', '.join(TONE_AUTO)}, got {self.tone_auto!r}")
+        if self.classify_norm and self.tone_auto != "classify": raise ValueError("classify_norm needs tone_auto='classify'")
         if any(a < 8 for a in self.attn_factors):
             raise ValueError(f"attention only at 1/8 of the input or coarser, got attn_factors={self.attn_factors}")
     @property
@@ -94,21 +95,6 @@ def crop_to(x: torch.Tensor, hw: tuple[int, int]) -> torch.Tensor:
     return x[..., : hw[0], : hw[1]]
 
 # %% ../nbs/11_unet.ipynb
-def to_model(img: np.ndarray) -> np.ndarray:
-    "Grey HxW or RGB HxWx3 float [0,1] (or uint8) -> HxWx3 float32 YCbCr in [-1, 1] (grey: Cb = Cr = 0)."
-    img = np.asarray(img)
-    img = img.astype(np.float32) / 255.0 if img.dtype == np.uint8 else img.astype(np.float32)
-    if img.ndim == 3 and img.shape[-1] == 1: img = img[..., 0]
-    if img.ndim == 2: ycc = np.stack([img, np.full_like(img, 0.5), np.full_like(img, 0.5)], -1)
-    elif img.ndim == 3 and img.shape[-1] == 3: ycc = rgb_to_ycbcr(img)
-    else: raise ValueError(f"expected a grey HxW or RGB HxWx3 image, got shape {img.shape}")
-    return ycc * 2.0 - 1.0
-
-def from_model(ycc: np.ndarray, grey: bool = False) -> np.ndarray:
-    "Inverse of `to_model`: HxWx3 in [-1, 1] -> RGB HxWx3 in [0,1], or the Y channel HxW when `grey`."
-    ycc = (np.asarray(ycc, dtype=np.float32) + 1.0) / 2.0
-    return np.clip(ycc[..., 0], 0, 1) if grey else ycbcr_to_rgb(ycc)
-
 def image_tensor(img: np.ndarray, device=None) -> torch.Tensor:
     "`to_model(img)` as a (1, 3, H, W) tensor."
     return torch.from_numpy(np.ascontiguousarray(to_model(img).transpose(2, 0, 1)))[None].to(device or "cpu")
@@ -290,13 +276,13 @@ class CondUNet(nn.Module):
         self.cfg = get_config(cfg)
         self.encoder = Encoder(self.cfg)
         self.decoder = Decoder(self.cfg, self.encoder.skip_channels)
-        self.tone = ToneHead(self.cfg.cond_channels, self.cfg.tone_knots, auto=self.cfg.tone_auto) if self.cfg.tone_knots else None   # built last (seeded init kept)
+        self.tone = ToneHead(self.cfg.cond_channels, self.cfg.tone_knots, auto=self.cfg.tone_auto, classify_norm=self.cfg.classify_norm) if self.cfg.tone_knots else None   # built last (seeded init kept)
     @property
     def multiple(self) -> int: return self.cfg.multiple
     def forward(self, x_t, t, cond, stats=None): return self.decoder(self.encoder(x_t, cond, t, stats))
-    def prepare(self, cond: torch.Tensor, thumb: torch.Tensor | None = None, stats: torch.Tensor | None = None, modality=None) -> torch.Tensor:
+    def prepare(self, cond: torch.Tensor, thumb: torch.Tensor | None = None, stats: torch.Tensor | None = None, modality=None, seen=None) -> torch.Tensor:
         "The condition the encoder (and an anchored output) works from: `cond` through the tone head, decided from the whole image's `thumb` / `stats` (default: `cond`'s own); `cond` itself without a tone head."
-        return cond if self.tone is None else self.tone(cond, thumb, stats, modality).to(cond.dtype)
+        return cond if self.tone is None else self.tone(cond, thumb, stats, modality, seen).to(cond.dtype)
 
 def build_unet(cfg: UNetConfig | str = "compact", seed: int | None = 0, **overrides) -> CondUNet:
     "A `CondUNet` of preset/config `cfg` (with `overrides`), initialised reproducibly from `seed` without touching the global RNG."
@@ -348,16 +334,20 @@ def _pooled(h: torch.Tensor, stats: torch.Tensor) -> torch.Tensor:
 
 class ModalityClassifier(nn.Module):
     "What an image is (visible / infrared / medical) from its `tone_thumb` and `cond_stats`: (B, 3) logits; the zero-initialised output gives equal odds."
-    def __init__(self, cond_channels: int = 3, width: int = 16, n: int = len(TONE_MODALITIES) - 1):
+    def __init__(self, cond_channels: int = 3, width: int = 16, n: int = len(TONE_MODALITIES) - 1, norm: bool = False):
         super().__init__()
-        self.net = _thumb_cnn(cond_channels, width)
+        self.norm = bool(norm)   # a 4th input channel: the thumbnail's luma standardised per image
+        self.net = _thumb_cnn(cond_channels + self.norm, width)
         self.mlp = nn.Sequential(nn.Linear(4 * width + 2 * cond_channels + len(CONTEXT_QUANTILES), 32), nn.SiLU(), _zero(nn.Linear(32, n)))
 
-    def forward(self, thumb: torch.Tensor, stats: torch.Tensor) -> torch.Tensor: return self.mlp(_pooled(self.net(thumb.float()), stats))
+    def forward(self, thumb: torch.Tensor, stats: torch.Tensor) -> torch.Tensor:
+        x = thumb.float()
+        if self.norm: y = x[:, :1]; x = torch.cat([x, (y - y.mean((-2, -1), keepdim=True)) / (y.std((-2, -1), keepdim=True) + 0.02)], 1)
+        return self.mlp(_pooled(self.net(x), stats))
 
 class ToneHead(nn.Module):
     "Whole-image exposure and colour correction decided from a thumbnail and `cond_stats`: a Y curve of `knots` knots and a chroma affine map; the zero-initialised output layer makes it the identity at the start."
-    def __init__(self, cond_channels: int = 3, knots: int = 8, width: int = 32, auto: str = "embed"):
+    def __init__(self, cond_channels: int = 3, knots: int = 8, width: int = 32, auto: str = "embed", classify_norm: bool = False):
         super().__init__()
         self.knots = int(knots)
         if self.knots < 2: raise ValueError(f"a tone curve needs at least 2 knots, got {knots}")
@@ -367,7 +357,7 @@ class ToneHead(nn.Module):
         nf = 4 * w + 2 * cond_channels + len(CONTEXT_QUANTILES)
         self.mlp = nn.Sequential(nn.Linear(nf + 16, 64), nn.SiLU(), _zero(nn.Linear(64, self.knots + 6)))
         # 'classify': what an untold image is (visible / infrared / medical) weighs those modalities' corrections; zero output: equal weights
-        self.classify = ModalityClassifier(cond_channels) if auto == "classify" else None
+        self.classify = ModalityClassifier(cond_channels, norm=classify_norm) if auto == "classify" else None
 
     def features(self, thumb: torch.Tensor, stats: torch.Tensor) -> torch.Tensor:
         "What the head decides from: pooled thumbnail features and the whole image's `cond_stats`."
@@ -377,17 +367,17 @@ class ToneHead(nn.Module):
         "(B, 3) probabilities that images are visible / infrared / medical (a 'classify' head's)."
         return self.classify(thumb, stats).softmax(-1)
 
-    def params(self, thumb: torch.Tensor, stats: torch.Tensor, modality=None) -> torch.Tensor:
-        "The (B, knots + 6) tone parameters of images with thumbnails `thumb`, statistics `stats` and `modality` (see `modality_index`)."
+    def params(self, thumb: torch.Tensor, stats: torch.Tensor, modality=None, seen=None) -> torch.Tensor:
+        "The (B, knots + 6) tone parameters of images with thumbnails `thumb`, statistics `stats` and `modality` (see `modality_index`); the classifier sees `seen` = (thumb, stats) if given (training: upright scene views)."
         f = self.features(thumb, stats)
         idx = modality_index(modality, f.shape[0], f.device)
         p = self.mlp(torch.cat([f, self.modality(idx)], -1))
         if self.classify is None or not (idx == 0).any(): return p
         told = torch.stack([self.mlp(torch.cat([f, self.modality.weight[k].expand(len(f), -1)], -1)) for k in range(1, len(TONE_MODALITIES))], 1)
-        return torch.where((idx == 0)[:, None], torch.einsum("bk,bkp->bp", self.modality_probs(thumb, stats), told), p)
+        return torch.where((idx == 0)[:, None], torch.einsum("bk,bkp->bp", self.modality_probs(*(seen or (thumb, stats))), told), p)
 
-    def forward(self, cond: torch.Tensor, thumb: torch.Tensor | None = None, stats: torch.Tensor | None = None, modality=None) -> torch.Tensor:
+    def forward(self, cond: torch.Tensor, thumb: torch.Tensor | None = None, stats: torch.Tensor | None = None, modality=None, seen=None) -> torch.Tensor:
         "`cond` tone-mapped; `thumb` / `stats` of the whole image (default: of `cond` itself); `modality` if known (None: 'auto')."
         thumb = tone_thumb(cond) if thumb is None else thumb
         stats = cond_stats(cond) if stats is None else stats
-        return tone_apply(cond, self.params(thumb.to(cond.device), stats.to(cond.device), modality), self.knots)
+        return tone_apply(cond, self.params(thumb.to(cond.device), stats.to(cond.device), modality, seen), self.knots)

@@ -2,12 +2,13 @@
 """What the tone head's modality classifier (`--modality auto`) could tell apart with other training views and inputs.
 
 The shipped classifier takes the darkest noisy grey photos for infrared night scenes (`results/probes/exposure-test-defaults.json`).
-This probe trains small classifiers of the shipped architecture (`unet._thumb_cnn` on the 32x32 `tone_thumb`, with
-`cond_stats`) with cross-entropy only, on the same pool, the same number of items, and the same epochs and seed. Four
+This probe trains small classifiers of the shipped architecture (`unet.ModalityClassifier` on the 32x32 `tone_thumb`,
+with `cond_stats`) with cross-entropy only, on the same pool, the same number of items, and the same epochs and seed. Four
 variants cross two choices:
   views   crops:  the training sampler's views (`train.PairSampler`: square 128-384 px crops, rotated and flipped);
-          scenes: whole-scene views (50-100 % of the image, aspect kept, long side 192 px, flipped left-right only);
-  input   thumb:  the thumbnail as today; +norm: the thumbnail plus its luma standardised per image.
+          scenes: the sampler's whole-scene views (`PairSampler.scene`: 50-100 % of the image, aspect kept, long side
+                  192 px, flipped left-right only, degraded as the crop), what `train-restore --classify-views scenes` uses;
+  input   thumb:  the thumbnail; +norm: the thumbnail plus its luma standardised per image (`UNetConfig.classify_norm`).
 Each variant is scored on the `exposure` probe's images, taken whole as `restore` sees them (--splits: MSRS nights;
 RoadScene photos have no split). It reports the mean probability of 'visible' for dark grey photos (should be high)
 and for infrared nights, clean and noisy (should be low). The shipped classifier is scored too.
@@ -24,60 +25,21 @@ REPO = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(REPO / "tools"))
 
 
-def scene_items(pool, weights, n: int, seed: int) -> dict:
-    "`n` (thumb, stats, true modality) of degraded whole-scene views, orientation kept (left-right flips only)."
-    import cv2, torch
-    from text_difuse.unet import to_model, cond_stats, tone_thumb, TONE_MODALITIES
-    from text_difuse.degrade import random_for_modality
-    by = {}
-    for j, p in enumerate(pool): by.setdefault(p.source, []).append(j)
-    src = [s for s in by if weights.get(s, 0) > 0]
-    pr = np.array([weights[s] for s in src], float); pr /= pr.sum()
-    rng, th, st, kd = np.random.default_rng(seed), [], [], []
-    for _ in range(n):
-        members = by[src[rng.choice(len(src), p=pr)]]
-        pi = pool[members[rng.integers(len(members))]]
-        h, w = pi.img.shape[:2]
-        f = rng.uniform(0.5, 1.0); vh, vw = int(h * f), int(w * f)
-        y, x = rng.integers(0, h - vh + 1), rng.integers(0, w - vw + 1)
-        s = 192 / max(vh, vw)
-        view = cv2.resize(pi.img[y:y + vh, x:x + vw], (max(1, round(vw * s)), max(1, round(vh * s))), interpolation=cv2.INTER_AREA)
-        view = view.astype(np.float32) / 255.0
-        deg = view if rng.random() < 0.1 else random_for_modality(view, pi.modality, rng, n=(1, 3), severity=(0.2, 0.9))[0]
-        if rng.random() < 0.5: deg = deg[:, ::-1]
-        whole = torch.from_numpy(np.ascontiguousarray(to_model(deg).transpose(2, 0, 1)))[None]
-        th.append(tone_thumb(whole)); st.append(cond_stats(whole)); kd.append(TONE_MODALITIES.index(pi.modality))
-    return dict(thumb=torch.cat(th), stats=torch.cat(st), kind=torch.tensor(kd))
-
-
-def crop_items(pool, weights, n: int, seed: int, batch: int = 64) -> dict:
-    "`n` (thumb, stats, true modality) as the training sampler draws them."
+def sampler_items(pool, weights, n: int, seed: int, scenes: bool, batch: int = 64) -> dict:
+    "`n` (thumb, stats, true modality) as the training sampler draws them: its crops' views, or (`scenes`) its upright whole-scene views (`train.PairSampler.scene`)."
     import torch
     from text_difuse.train import PairSampler
-    s = PairSampler(pool, 128, batch, weights, seed, p_clean=0.1)
+    s = PairSampler(pool, 128, batch, weights, seed, p_clean=0.1, scenes=scenes)
     th, st, kd = [], [], []
     for k in range((n + batch - 1) // batch):   # only what the classifier sees is kept (the crops would take GBs)
-        b = s.batch(k); th.append(b[3]); st.append(b[2]); kd.append(b[5])
+        b = s.batch(k); th.append(b[7] if scenes else b[3]); st.append(b[6] if scenes else b[2]); kd.append(b[5])
     return dict(thumb=torch.cat(th)[:n], stats=torch.cat(st)[:n], kind=torch.cat(kd)[:n])
 
 
 def make_classifier(norm: bool, width: int = 16):
-    "The shipped classifier's architecture; `norm` adds the per-image standardised luma of the thumbnail as a 4th channel."
-    import torch, torch.nn as nn
-    from text_difuse.unet import _thumb_cnn, _pooled, CONTEXT_QUANTILES
-
-    class Classifier(nn.Module):
-        def __init__(self):
-            super().__init__()
-            self.net = _thumb_cnn(3 + int(norm), width)
-            self.mlp = nn.Sequential(nn.Linear(4 * width + 6 + len(CONTEXT_QUANTILES), 32), nn.SiLU(), nn.Linear(32, 3))
-
-        def forward(self, thumb, stats):
-            if norm:
-                y = thumb[:, :1]
-                thumb = torch.cat([thumb, (y - y.mean((-2, -1), keepdim=True)) / (y.std((-2, -1), keepdim=True) + 0.02)], 1)
-            return self.mlp(_pooled(self.net(thumb.float()), stats))
-    return Classifier()
+    "The shipped classifier (`unet.ModalityClassifier`); `norm` adds the per-image standardised luma of the thumbnail as a 4th channel (`UNetConfig.classify_norm`)."
+    from text_difuse.unet import ModalityClassifier
+    return ModalityClassifier(width=width, norm=norm)
 
 
 def probe_images(split: str, n: int, root=None) -> list:
@@ -100,14 +62,14 @@ def main(argv=None) -> int:
     p.add_argument("--root", default=None)
     a = p.parse_args(argv)
     import torch, torch.nn.functional as F
-    from text_difuse.train import load_pool, DEFAULT_WEIGHTS
+    from text_difuse.data import load_pool, DEFAULT_WEIGHTS
     from text_difuse.unet import tone_thumb, cond_stats
     from text_difuse.restore import Restorer, image_tensor, pad_to_multiple
     from text_difuse.repro import out_dir, save_params
     torch.set_num_threads(a.threads); t0 = time.time()
     weights = dict(DEFAULT_WEIGHTS, bsds500_grey=a.grey_weight)
     pool = load_pool(weights, a.root)
-    data = {"crops": crop_items(pool, weights, a.items, a.seed), "scenes": scene_items(pool, weights, a.items, a.seed)}
+    data = {v: sampler_items(pool, weights, a.items, a.seed, scenes=v == "scenes") for v in ("crops", "scenes")}
     r = Restorer.from_pretrained("anchored")
     splits = a.splits.split(",")
     probe = {}
