@@ -243,31 +243,46 @@ def fidelity(a):
     from text_difuse.metrics import psnr, vifp, to_grey255
     from text_difuse.restore import Restorer, luma_for
     items = [("CT/PET/SPECT" if p == "medical" and m != "MRI" else m, p, p, name, x) for m, p, name, x in single_images(a)]
-    rows = []
+    rows, parts = [], a.parts.split(",")
+    if set(parts) - set(_PARTS): raise SystemExit(f"--parts: unknown {sorted(set(parts) - set(_PARTS))}; known: {', '.join(_PARTS)}")
     for w in a.weights.split(","):
         r = Restorer.from_pretrained(w)
         luma = lambda lm: "free" if r.model.cfg.global_context else luma_for(lm)   # a context network sets the exposure itself
-        for j, (mod, proto, lm, name, clean) in enumerate(items):
-            told = lm if r.model.tone is not None and not a.auto else None   # a tone head is told the modality, as fusion tells it (--auto: as `restore` by default)
-            same = r.restore(clean, steps=a.steps, seed=j, luma=luma(lm), modality=told)
-            deg = degrade_protocol(clean, proto, a.severity, seed=3000 + j)
-            out = r.restore(deg, steps=a.steps, seed=j, luma=luma(lm), modality=told)
-            dcb, dcr = _chroma_shift(same, clean)
-            rows.append(dict(weights=w, iterations=r.manifest.get("iterations"), p_clean=(r.manifest.get("data") or {}).get("p_clean"),
-                             modality=mod, name=name, identity_vif=vifp(to_grey255(clean), to_grey255(same)),
-                             identity_psnr=psnr(same, clean), identity_dcb=dcb, identity_dcr=dcr, degraded_psnr=psnr(out, clean),
-                             **(_odds(r, deg) if a.auto else {})))
-        print(w, {k: round(float(np.nanmean([q[k] for q in rows if q["weights"] == w])), 3) for k in ("identity_vif", "identity_psnr", "degraded_psnr")}, flush=True)
+        for part in parts:
+            if part != "full" and r.model.tone is None: continue
+            for j, (mod, proto, lm, name, clean) in enumerate(items):
+                told = lm if r.model.tone is not None and not a.auto else None   # a tone head is told the modality, as fusion tells it (--auto: as `restore` by default)
+                run = lambda x: _PARTS[part](r, x, dict(steps=a.steps, seed=j, luma=luma(lm), modality=told))
+                same = run(clean)
+                deg = degrade_protocol(clean, proto, a.severity, seed=3000 + j)
+                out = run(deg)
+                dcb, dcr = _chroma_shift(same, clean)
+                rows.append(dict(weights=w, part=part, iterations=r.manifest.get("iterations"), p_clean=(r.manifest.get("data") or {}).get("p_clean"),
+                                 modality=mod, name=name, identity_vif=vifp(to_grey255(clean), to_grey255(same)),
+                                 identity_psnr=psnr(same, clean), identity_dcb=dcb, identity_dcr=dcr, degraded_psnr=psnr(out, clean),
+                                 **(_odds(r, deg) if a.auto else {})))
+            print(w, part, {k: round(float(np.nanmean([q[k] for q in rows if q["weights"] == w and q["part"] == part])), 3) for k in ("identity_vif", "identity_psnr", "degraded_psnr")}, flush=True)
     import pandas as pd
     df = pd.DataFrame(rows)
     cols = ["identity_vif", "identity_psnr", "identity_dcb", "identity_dcr", "degraded_psnr", *[c for c in df.columns if c.startswith("odds_")]]
-    by_mod = df.groupby(["weights", "iterations", "p_clean", "modality"], sort=False, dropna=False)[cols].mean().round(4).reset_index()
-    overall = df.groupby(["weights", "iterations", "p_clean"], sort=False, dropna=False)[cols].mean().round(4).reset_index()
+    by_mod = df.groupby(["weights", "part", "iterations", "p_clean", "modality"], sort=False, dropna=False)[cols].mean().round(4).reset_index()
+    overall = df.groupby(["weights", "part", "iterations", "p_clean"], sort=False, dropna=False)[cols].mean().round(4).reset_index()
     print(by_mod.to_string()); print(overall.to_string())
     return dict(measure="identity_*: the restoration of a clean image against itself (VIF, PSNR dB); degraded_psnr: the restoration of its "
                         "degraded copy against the clean image (dB); identity_dcb / dcr: mean Cb / Cr shift of a clean colour image (0-255; "
                         "NaN for grey); brightness by restore.MODALITY_LUMA, or the network's own where it has the whole-image context",
-                split=a.split, steps=a.steps, severity=a.severity, n_pairs=a.n, modality_told=not a.auto, by_modality=by_mod.to_dict("records"), overall=overall.to_dict("records"))
+                split=a.split, steps=a.steps, severity=a.severity, n_pairs=a.n, modality_told=not a.auto, parts=parts, by_modality=by_mod.to_dict("records"), overall=overall.to_dict("records"))
+
+
+def _tone_only(r, img, kw) -> np.ndarray:
+    "The tone head's whole-image correction alone (no diffusion step), as an image like `img`."
+    from text_difuse.unet import image_tensor, from_model
+    c = r.prepare(image_tensor(img, r.device), kw["modality"])[0].permute(1, 2, 0).float().cpu().numpy()
+    return from_model(c, grey=np.asarray(img).ndim == 2)
+
+
+# fidelity --parts: where identity is lost, the whole restorer, its U-Net without the tone head, the tone head alone
+_PARTS = {"full": lambda r, x, kw: r.restore(x, **kw), "no-tone": lambda r, x, kw: r.restore(x, tone=False, **kw), "tone-only": _tone_only}
 
 
 def _odds(r, img) -> dict:
@@ -464,6 +479,7 @@ if __name__ == "__main__":
     p.add_argument("--dataset", default="msrs", choices=["msrs", "harvard"], help="chroma-policy: MSRS day pairs or Harvard PET/SPECT-MRI pairs")
     p.add_argument("--n", type=int, default=8, help="chroma-policy: day pairs, evenly spaced; luma-policy / fusion-ceiling / fidelity: MSRS and Harvard pairs each")
     p.add_argument("--weights", default="compact", help="fidelity / exposure: comma-separated restorer weights (names or .pt files with manifests)")
+    p.add_argument("--parts", default="full", help="fidelity: which parts of each restorer to score: full, no-tone (its U-Net without the tone head), tone-only (the tone head alone)")
     p.add_argument("--auto", action="store_true", help="fidelity: the tone head is not told the modality (what `restore --modality auto`, the default, does)")
     p.add_argument("--restorer", default="compact", help="fusion-ceiling: restorer weights (name or .pt with manifest)")
     p.add_argument("--fcm", default="", help="fusion-ceiling: FCM weights per task, e.g. ivif=a.pt,medical=b.pt (default: the shipped ones)")
