@@ -275,7 +275,7 @@ class Restorer:
 @command("restore", "Remove degradations (noise, exposure, colour cast, ...) from one image with the diffusion restorer",
          arg("input", help="degraded image"), arg("output", nargs="?", default=None, help=argparse.SUPPRESS),   # deprecated: use -o
          arg("-o", "--out", default=None, help="restored image (.png, .jpg, .tif, ...)"),
-         arg("--steps", type=int, default=None, help="sampling steps (respaced from the training schedule; default: the formulation's, anchored 2, paper 25)"),
+         arg("--steps", type=int, default=None, help="sampling steps (respaced from the training schedule; default: the formulation's, anchored 1, paper 25)"),
          arg("--seed", type=int, default=0), arg("--method", default=None, choices=list(SAMPLERS), help="sampler (default: the formulation's, anchored ddim, paper mean)"),
          arg("--restorer", default=DEFAULT_RESTORER, help=f"a registered name ({', '.join(names_of('restorer'))}) or a weights .pt file with its .json manifest"),
          alias("--weights", "--restorer"),

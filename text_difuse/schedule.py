@@ -196,7 +196,7 @@ FORMULATIONS = Registry("formulation")
 FORMULATIONS.register("paper", doc="the paper's: v-prediction of the absolute clean image from noise",
                       sampler="mean", steps=25)(DiffusionSpec())
 FORMULATIONS.register("anchored", doc="input-anchored: the network predicts the x0 residual over its condition; zero-initialised head = identity",
-                      sampler="ddim", steps=2, fuse_steps=1, fuse_fidelity=1.0, fuse_gain=1.3)(DiffusionSpec(pred_type="x0", anchor="cond"))   # restore: the steps curve in results/training/ledger.md; fuse: results/fusion vs fusion_steps2
+                      sampler="ddim", steps=1, fuse_steps=1, fuse_fidelity=1.0, fuse_gain=1.3)(DiffusionSpec(pred_type="x0", anchor="cond"))   # restore: with the tone head 1 step beats 2 and 3 on train (results/probes/fidelity-train-*-steps*.json); fuse: results/fusion vs fusion_steps2
 
 def formulation_meta(spec: DiffusionSpec) -> dict:
     "The defaults of the registered formulation with `spec`'s parametrisation and anchor (the paper's for an unregistered one)."
