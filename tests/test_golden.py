@@ -35,7 +35,7 @@ def outputs() -> dict:
     r = Restorer.from_pretrained("compact", device="cpu", bf16=False)
     out = {"restorer": r.manifest["sha256"], "restore_visible": _summary(r.restore(vis, seed=0, tile=None)),
            "restore_infrared": _summary(r.restore(ir, seed=0, tile=None, luma="anchored"))}
-    ra = Restorer.from_pretrained("anchored", device="cpu", bf16=False)   # the default (2 DDIM steps, tone head)
+    ra = Restorer.from_pretrained("anchored", device="cpu", bf16=False)   # the default (1 DDIM step, tone head)
     out["restorer_anchored"] = ra.manifest["sha256"]
     out["restore_anchored_visible"] = _summary(ra.restore(vis, seed=0, tile=None))
     out["restore_anchored_infrared"] = _summary(ra.restore(ir, seed=0, tile=None, modality="infrared"))
