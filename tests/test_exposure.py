@@ -28,5 +28,8 @@ def test_auto_exposure_brightens_dark_photos_and_keeps_infrared_nights(data_root
     ms = load_dataset("msrs", split="test", root=data_root)
     night = [i for i, g in enumerate(ms.groups) if g == "night"]
     drift = [255 * (r.restore(ir, seed=j).mean() - ir.mean()) for j, ir in enumerate(_centre(f(ms[i]["a"])) for i in evenly(night, 4))]
-    assert np.mean(gain) > 15, f"dark grey photos brightened by only {np.mean(gain):.1f} grey levels on average ({np.round(gain, 1)})"
+    # thresholds: the classifier trained on upright scene views gives +38 / -1.6 (largest night move 4.5); the one before
+    # it (42,511 it, trained on rotated crops) gave +24 / +3.2 with one night brightened by 15, and fails here
+    assert np.mean(gain) > 30, f"dark grey photos brightened by only {np.mean(gain):.1f} grey levels on average ({np.round(gain, 1)})"
     assert abs(np.mean(drift)) < 4, f"infrared nights' brightness moved by {np.mean(drift):.1f} grey levels on average ({np.round(drift, 1)})"
+    assert np.abs(drift).max() < 8, f"an infrared night's brightness moved by {np.abs(drift).max():.1f} grey levels ({np.round(drift, 1)})"
