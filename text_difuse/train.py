@@ -112,6 +112,7 @@ class TrainConfig:
     weights: dict = field(default_factory=lambda: dict(DEFAULT_WEIGHTS))
     p_clean: float = 0.25
     tone_only: bool = False                         # train only the tone head (no U-Net step: fast), its loss alone
+    freeze_tone: bool = False                       # the U-Net learns on the tone head's corrected conditions (as `restore` gives them); the tone head stays as it is
     tone_auto_only: bool = False                    # with tone_only: train only its 'auto' path (images whose modality is not told: the
                                                     # classifier, or the 'auto' embedding), on items all drawn as 'auto': told modalities (fusion) stay bit-identical
     w_tone: float = 1.0                             # weight of the tone head's own loss: its corrected condition against the clean crop
@@ -141,6 +142,7 @@ class TrainConfig:
         for k in ("iters", "batch", "crop", "ckpt_every", "log_every"):
             if int(getattr(self, k)) < (0 if k == "iters" else 1): raise ValueError(f"--{k.replace('_', '-')} must be >= {0 if k == 'iters' else 1}, got {getattr(self, k)}")
         if not 0.0 <= self.high_t <= 1.0: raise ValueError(f"high_t is a fraction of samples, in [0, 1]; got {self.high_t}")
+        if self.freeze_tone and (self.tone_only or not self.unet.get("tone_knots")): raise ValueError("freeze_tone trains the U-Net behind a tone head: it needs tone_knots > 0 and not tone_only")
         if self.tone_only and not self.unet.get("tone_knots"): raise ValueError("tone_only trains the tone head: the network needs tone_knots > 0")
         if self.tone_auto_only and not (self.tone_only and self.weight_decay == 0):
             raise ValueError("tone_auto_only trains the tone head's 'auto' path alone: it needs tone_only and weight_decay 0 (decay would move the told modalities' embedding rows)")
@@ -222,13 +224,14 @@ def train_restore(cfg: TrainConfig, pool: list[PoolImage] | None = None) -> dict
                          saved=datetime.datetime.now().isoformat(timespec="seconds")), ckpt_path)
 
     def classify_loss(thumb, stats, kind):   # a 'classify' tone head learns what untold images are
-        if not (cfg.w_classify and model.tone is not None and model.tone.classify is not None): return 0.0
+        if not (cfg.w_classify and model.tone is not None and model.tone.classify is not None) or cfg.freeze_tone: return 0.0
         return cfg.w_classify * F.cross_entropy(model.tone.classify(thumb, stats), kind - 1)
 
     def objective(clean, deg, stats, thumb, mod, kind, t, noise, *scene):
         model.train()
         seen = (scene[1], scene[0]) if scene else (thumb, stats)   # what the classifier sees: the crop's view, or an upright scene view
         cond = model.prepare(deg, thumb, stats, mod, seen)   # the tone head's whole-image correction (fp32), or deg itself
+        if cfg.freeze_tone: cond = cond.detach()
         if cfg.tone_only:   # the whole-image correction alone: no U-Net forward, a few ms a step (w_tone 0: the classifier's cross-entropy alone)
             l_tone = F.mse_loss(cond, clean); return cfg.w_tone * l_tone + classify_loss(*seen, kind), l_tone
         x_t = sched.q_sample(clean, t, noise)
@@ -239,17 +242,19 @@ def train_restore(cfg: TrainConfig, pool: list[PoolImage] | None = None) -> dict
         pred = pred.float() + cond if spec.anchor == "cond" else pred.float()   # anchored: the network adds a residual
         loss = LOSSES[cfg.loss](pred, tgt)
         l_tone = F.mse_loss(cond, clean) if model.tone is not None else loss.new_zeros(())
-        if cfg.w_tone and model.tone is not None: loss = loss + cfg.w_tone * l_tone
+        if cfg.w_tone and model.tone is not None and not cfg.freeze_tone: loss = loss + cfg.w_tone * l_tone
         return loss + classify_loss(*seen, kind), l_tone
 
     if cfg.tone_only:   # only the tone head trains: DistributedDataParallel must not wait for the U-Net's gradients
         auto = "tone.classify." if model.tone.classify is not None else "tone.modality.weight"   # the 'auto' path's own weights
         for n, prm in model.named_parameters(): prm.requires_grad_(n.startswith(auto) if cfg.tone_auto_only else n.startswith("tone."))
+    if cfg.freeze_tone:
+        for prm in model.tone.parameters(): prm.requires_grad_(False)
     if cfg.tone_auto_only and model.tone.classify is None:   # the told modalities' rows get no gradient, so Adam (no decay) leaves them as they are
         auto_row = (torch.arange(len(TONE_MODALITIES), device=device) == TONE_MODALITIES.index("auto")).float()[:, None]
         model.tone.modality.weight.register_hook(lambda g: g * auto_row)
     step_loss = ctx.wrap(Objective(objective, model=model))
-    trained = [p for p in model.tone.parameters() if p.requires_grad] if cfg.tone_only else list(model.parameters())
+    trained = [p for p in model.parameters() if p.requires_grad]
 
     def train_step(step: int) -> dict:
         clean, deg, stats, thumb, mod, kind, *scene = sampler.batch(step, ctx.rank, ctx.world)
@@ -309,6 +314,7 @@ _D = lambda f: TrainConfig.__dataclass_fields__[f].default   # one source of def
          arg("--tone-auto", default=TrainConfig().unet["tone_auto"], choices=list(TONE_AUTO), help="how the tone head treats an image whose modality it is not told (UNetConfig.tone_auto)"),
          arg("--no-tone", action="store_true", help="without the whole-image tone head (UNetConfig.tone_knots): exposure and colour left to the U-Net"),
          arg("--tone-only", action="store_true", help="train only the tone head (fast: no U-Net step), e.g. before a full run; its steps count as iterations"),
+         arg("--freeze-tone", action="store_true", help="train the U-Net on the tone head's corrected conditions (as `restore` gives them), the tone head unchanged"),
          arg("--tone-auto-only", action="store_true", help="with --tone-only: train only the tone head's 'auto' path (images whose modality is not told, as `restore --modality auto`); told modalities, and so fusion, stay bit-identical"),
          arg("--w-tone", type=float, default=_D("w_tone"), help="weight of the tone head's own loss (its corrected condition against the clean image)"),
          arg("--w-classify", type=float, default=_D("w_classify"), help="weight of the cross-entropy of a --tone-auto classify head against each image's true modality"),
@@ -327,7 +333,7 @@ def train_restore_cmd(ns):
                       ckpt_every=ns.ckpt_every, log_every=ns.log_every, threads=ns.threads, device=ns.device, bf16=not ns.fp32, p_clean=ns.p_clean, high_t=ns.high_t,
                       pred_type=FORMULATIONS[ns.formulation].pred_type, anchor=FORMULATIONS[ns.formulation].anchor,
                       unet={"global_context": not ns.no_context, "tone_knots": 0 if ns.no_tone else TrainConfig().unet["tone_knots"], "tone_auto": ns.tone_auto,
-                            **({"classify_norm": True} if ns.classify_norm else {})}, w_tone=ns.w_tone, w_classify=ns.w_classify, classify_views=ns.classify_views, tone_only=ns.tone_only or ns.tone_auto_only, tone_auto_only=ns.tone_auto_only,
+                            **({"classify_norm": True} if ns.classify_norm else {})}, w_tone=ns.w_tone, w_classify=ns.w_classify, classify_views=ns.classify_views, tone_only=ns.tone_only or ns.tone_auto_only, tone_auto_only=ns.tone_auto_only, freeze_tone=ns.freeze_tone,
                       weights=json.loads(ns.sources) if ns.sources else dict(DEFAULT_WEIGHTS))
     try: r = train_restore(cfg)
     finally: shutdown_distributed()
