@@ -25,6 +25,11 @@ __all__ = ['LOG_FIELDS', 'WEIGHTS_FORMAT', 'PairSampler', 'TrainConfig', 'lr_at'
            'train_restore_cmd', 'export_restore_cmd']
 
 # %% ../nbs/17_train.ipynb
+def _whole_view(ycc: np.ndarray) -> tuple:
+    "`cond_stats` and the HxWx3 `tone_thumb` of a whole view `ycc` (HxWx3, the network's space): what the tone head decides from."
+    whole = torch.from_numpy(np.ascontiguousarray(ycc.transpose(2, 0, 1)))[None]
+    return cond_stats(whole)[0].numpy(), tone_thumb(whole)[0].numpy().transpose(1, 2, 0)
+
 class PairSampler:
     "Batches of (clean, degraded) YCbCr crops (B, 3, crop, crop) in [-1, 1]; `batch(k)` depends only on `(seed, k)`."
     def __init__(self, pool: list[PoolImage], crop: int = 128, batch_size: int = 16, weights: dict | None = None, seed: int = 0,
@@ -60,8 +65,7 @@ class PairSampler:
         y, x = rng.integers(0, r - c + 1), rng.integers(0, r - c + 1)
         dm = to_model(deg)
         a, b = to_model(view[y:y + c, x:x + c]), dm[y:y + c, x:x + c]
-        whole = torch.from_numpy(np.ascontiguousarray(dm.transpose(2, 0, 1)))[None]
-        stats, thumb = cond_stats(whole)[0].numpy(), tone_thumb(whole)[0].numpy().transpose(1, 2, 0)
+        stats, thumb = _whole_view(dm)
         k, flip = int(rng.integers(4)), bool(rng.integers(2))
         aug = lambda z: np.rot90(z[:, ::-1] if flip else z, k)
         kind = TONE_MODALITIES.index(pi.modality)
@@ -77,8 +81,7 @@ class PairSampler:
         s = side / max(vh, vw)
         v = cv2.resize(img[y:y + vh, x:x + vw], (max(1, round(vw * s)), max(1, round(vh * s))), interpolation=cv2.INTER_AREA if s < 1 else cv2.INTER_CUBIC)
         v = apply_spec(v.astype(np.float32) / 255.0, spec, rng, sort=False)
-        whole = torch.from_numpy(np.ascontiguousarray(to_model(v[:, ::-1] if rng.random() < 0.5 else v).transpose(2, 0, 1)))[None]
-        return cond_stats(whole)[0].numpy(), tone_thumb(whole)[0].numpy().transpose(1, 2, 0)
+        return _whole_view(to_model(v[:, ::-1] if rng.random() < 0.5 else v))
 
     def batch(self, k: int, rank: int = 0, world: int = 1) -> tuple[torch.Tensor, ...]:
         """The (clean, degraded, degraded-view statistics, degraded-view thumbnail, modality told or 0 = 'auto', true modality) batch of training step `k`:

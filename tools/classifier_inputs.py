@@ -36,12 +36,6 @@ def sampler_items(pool, weights, n: int, seed: int, scenes: bool, batch: int = 6
     return dict(thumb=torch.cat(th)[:n], stats=torch.cat(st)[:n], kind=torch.cat(kd)[:n])
 
 
-def make_classifier(norm: bool, width: int = 16):
-    "The shipped classifier (`unet.ModalityClassifier`); `norm` adds the per-image standardised luma of the thumbnail as a 4th channel (`UNetConfig.classify_norm`)."
-    from text_difuse.unet import ModalityClassifier
-    return ModalityClassifier(width=width, norm=norm)
-
-
 def probe_images(split: str, n: int, root=None) -> list:
     "The `exposure` probe's images (`probes.exposure_items`), whole and degraded as that probe does: (kind, name, image)."
     from text_difuse.degrade import apply_spec
@@ -63,7 +57,7 @@ def main(argv=None) -> int:
     a = p.parse_args(argv)
     import torch, torch.nn.functional as F
     from text_difuse.data import load_pool, DEFAULT_WEIGHTS
-    from text_difuse.unet import tone_thumb, cond_stats
+    from text_difuse.unet import tone_thumb, cond_stats, ModalityClassifier
     from text_difuse.restore import Restorer, image_tensor, pad_to_multiple
     from text_difuse.repro import out_dir, save_params
     torch.set_num_threads(a.threads); t0 = time.time()
@@ -90,7 +84,7 @@ def main(argv=None) -> int:
         d = data[views]
         for norm in (False, True):
             torch.manual_seed(a.seed)
-            m, name = make_classifier(norm), f"{views}, thumb{' +norm' if norm else ''}"
+            m, name = ModalityClassifier(norm=norm), f"{views}, thumb{' +norm' if norm else ''}"
             opt = torch.optim.Adam(m.parameters(), 1e-3)
             g = torch.Generator().manual_seed(a.seed)
             for _ in range(a.epochs):
