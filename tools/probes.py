@@ -18,7 +18,8 @@ parameters and code version.
   fusion-ceiling  why clean-input SCD / VIF trail the max rule: the five fusion metrics of the max rule, of ours (FCM),
              of each source restored alone by the shipped restorer and of the max of the two restorations (what the FCM is
              trained to reach), plus VIF(source, its own restoration) - how far the restorer is from the identity on a
-             clean image; clean MSRS (--n pairs, half day / half night, centre 256x320) and Harvard (--n pairs over the tasks).
+             clean image; clean MSRS (--n pairs, half day / half night, centre 256x320) and Harvard (--n pairs over the tasks);
+             --degraded: the sources degraded first (the fusion benchmark's protocols), metrics against the clean sources.
   fidelity   restorer weights compared (--weights a.pt,b.pt): on clean images VIF and PSNR of the restoration against
              the image itself (1 / high = a clean input is left alone), on degraded ones (its modality's protocol at
              --severity) PSNR against the clean image; MSRS infrared / visible centre 256x256 and Harvard MRI / other
@@ -34,7 +35,7 @@ parameters and code version.
   table3-budget  one Table 3 row (--row) fine-tuned again from the committed table's pretrained detector under other budgets
              (--variants: warm-up, epochs, imgsz), scored on validation and test: what a larger equal budget would buy.
 
-Usage:  .venv/bin/python tools/probes.py remod-lr|chroma|chroma-policy|luma-policy|fusion-ceiling|fidelity|guidance|noise-levels|exposure|table3-budget [--threads 2] [--steps 10]
+Usage:  .venv/bin/python tools/probes.py remod-lr|chroma|chroma-policy|luma-policy|fusion-ceiling|fidelity|guidance|noise-levels|exposure|table3-budget [--threads 2] [--steps N]
 """
 from __future__ import annotations
 import argparse, time
@@ -215,11 +216,15 @@ def fusion_ceiling(a):
     rows = []
     for j, (st, task, name, sa, sb, mod_b) in enumerate(items):
         fu = fusers[task]; r = fu.restorer
-        ya, yb = grey(sa), grey(sb)
+        ya, yb = grey(sa), grey(sb)   # metrics are always against the clean sources
+        if a.degraded:   # the fusion benchmark's protocols: MSRS infrared / visible, Harvard 'medical' on both
+            from text_difuse.degrade import degrade_protocol
+            pa, pb = ("infrared", "visible") if task == "ivif" else ("medical", "medical")
+            sa, sb = degrade_protocol(sa, pa, a.severity, seed=1000 + j), degrade_protocol(sb, pb, a.severity, seed=2000 + j)
         ma = "infrared" if task == "ivif" else "medical"
         ra = grey(r.restore(sa, steps=a.steps, seed=j, luma=r.luma_of(ma), modality=ma if r.model.tone is not None else None))
         rb = grey(r.restore(sb, steps=a.steps, seed=j, luma=r.luma_of(mod_b), modality=mod_b if r.model.tone is not None else None))
-        cands = {"max rule (clean sources)": np.maximum(ya, yb), "ours (FCM)": grey(fu.fuse(sa, sb, steps=a.steps, seed=j)),
+        cands = {("max rule (degraded sources)" if a.degraded else "max rule (clean sources)"): np.maximum(grey(sa), grey(sb)), "ours (FCM)": grey(fu.fuse(sa, sb, steps=a.steps, seed=j)),
                  "a restored alone": ra, "b restored alone": rb, "max(a restored, b restored)": np.maximum(ra, rb)}
         for c, f in cands.items():
             rows.append(dict(set=st, name=name, candidate=c, **fusion_metrics(ya, yb, f)))
@@ -233,6 +238,7 @@ def fusion_ceiling(a):
     return dict(measure="fusion metrics (EN, AG, SD, SCD, VIF against the clean sources) of each candidate; 'identity fidelity': "
                         "VIF of each clean source against its own restoration (1 = the restorer leaves a clean image unchanged)",
                 split=a.split, steps=a.steps, n_pairs=a.n, msrs_crop=[256, 320], restorer=a.restorer,
+                sources=f"degraded (protocols at severity {a.severity})" if a.degraded else "clean",
                 restorer_sha256=r0.manifest.get("sha256"), fcm={t: f.manifest.get("file") for t, f in fusers.items()},
                 fcm_sha256={t: f.manifest.get("sha256") for t, f in fusers.items()},
                 rows=[{k: v for k, v in q.items() if not (isinstance(v, float) and np.isnan(v))} for q in summary.to_dict("records")])
@@ -469,7 +475,7 @@ if __name__ == "__main__":
     p = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     p.add_argument("probe", choices=sorted(PROBES))
     p.add_argument("--root", default=None, help="data root (default: $TEXT_DIFUSE_DATA, else ../shared/data)")
-    p.add_argument("--steps", type=int, default=10, help="sampling steps (0: each restorer's own default, from its formulation)")
+    p.add_argument("--steps", type=int, default=0, help="sampling steps (default 0: each restorer's own default, from its formulation, as the commands use)")
     p.add_argument("--threads", type=int, default=2)
     p.add_argument("--pair", default="00095D", help="remod-lr: MSRS test pair")
     p.add_argument("--prompt", default="people")
@@ -488,6 +494,7 @@ if __name__ == "__main__":
     p.add_argument("--gains", default="1,1.3,1.6", help="guidance: detail gains to try")
     p.add_argument("--windows", default="none", help="guidance: detail-energy windows (px) to try; none: the detail-band scale")
     p.add_argument("--tile", type=int, default=0, help="guidance: fusion tile size (0: whole image)")
+    p.add_argument("--degraded", action="store_true", help="fusion-ceiling: degrade the sources first (the fusion benchmark's protocols at --severity); metrics still against the clean sources")
     p.add_argument("--unguided", action=argparse.BooleanOptionalAction, default=True, help="guidance: also run ours without guidance")
     p.add_argument("--row", default="infrared", help="table3-budget: the Table 3 row")
     p.add_argument("--variants", default='[{"warmup_epochs": 0}, {"epochs": 20}, {"imgsz": 416}]', help="table3-budget: JSON list of ultralytics train overrides")
