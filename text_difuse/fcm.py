@@ -65,7 +65,8 @@ class AnchorHead(nn.Module):
 
 # %% ../nbs/20_fcm.ipynb
 TASKS = Registry("fusion task")
-TASKS.register("ivif", a="infrared", b="visible", datasets=("msrs", "roadscene"), chroma="matched", modalities=("infrared", "visible"))("ivif")
+TASKS.register("ivif", a="infrared", b="visible", datasets=("msrs", "roadscene"), chroma="matched", modalities=("infrared", "visible"),
+               colour=2.0)("ivif")   # a noisy visible source's colour repaired (fuse.Fuser colour, px): results/probes/chroma-policy-train-colour-repair.json
 TASKS.register("medical", a="MRI", b="CT/PET/SPECT", datasets=("harvard",), chroma="source", modalities=("medical", "medical"))("medical")
 
 # %% ../nbs/20_fcm.ipynb

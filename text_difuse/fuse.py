@@ -16,6 +16,7 @@ from .sampler import sample
 from .restore import Restorer, TiledDenoiser, CHROMA, apply_chroma, check_min_size
 from .fcm import TASKS, FusionControlModule, FUSION_RULES, anchor_combine
 from .guide import DetailGuidance, GUIDANCE, noise_sigma, cleanliness
+from .losses import gaussian_blur
 from .weights import atomic_save, write_manifest, load_checked, resolve, KINDS, DEFAULT_RESTORER, pretrained_fcm
 
 # %% auto 0
@@ -53,10 +54,13 @@ def _check_fidelity(f) -> float:
 class Fuser:
     "Fuse two registered images with the diffusion model and a fusion rule (`fcm` module, or 'mean'/'max')."
     def __init__(self, restorer: Restorer, fcm: nn.Module | str = "mean", task: str = "ivif", manifest: dict | None = None,
-                 chroma: str | None = None, fidelity: float | None = None, guidance: dict | None = None, tone: bool = False):
-        "`tone`: put each source through the restorer's tone head first (off by default: it alters clean sources; measured in results/probes); `fidelity` None: the restorer formulation's (`Restorer.fuse_fidelity`, with its detail gain)."
+                 chroma: str | None = None, fidelity: float | None = None, guidance: dict | None = None, tone: bool = False,
+                 colour: float | None = None):
+        "`tone`: put each source through the restorer's tone head first (off by default: it alters clean sources; measured in results/probes); `fidelity` None: the restorer formulation's (`Restorer.fuse_fidelity`, with its detail gain); `colour`: a noisy colour source's chroma repair, blur in px (0: off; None: the task's)."
         chroma = chroma or TASKS.meta(task)["chroma"]; CHROMA[chroma]
-        self.tone = bool(tone)
+        colour = TASKS.meta(task).get("colour", 0.0) if colour is None else colour
+        if not 0 <= float(colour) <= 64: raise ValueError(f"colour is a chroma blur in pixels, in [0, 64]; got {colour}")
+        self.tone, self.colour = bool(tone), float(colour)
         self.restorer, self.task, self.manifest, self.chroma = restorer, task, manifest or {}, chroma
         unknown = set(guidance or {}) - set(GUIDANCE)
         if unknown: raise ValueError(f"unknown guidance settings {sorted(unknown)}; known: {', '.join(GUIDANCE)}")
@@ -68,7 +72,7 @@ class Fuser:
 
     @classmethod
     def from_pretrained(cls, task: str = "ivif", fcm="pretrained", restorer=DEFAULT_RESTORER, device=None, chroma: str | None = None,
-                        fidelity: float | None = None, guidance: dict | None = None, tone: bool | None = None) -> "Fuser":
+                        fidelity: float | None = None, guidance: dict | None = None, tone: bool | None = None, colour: float | None = None) -> "Fuser":
         "The shipped restorer plus the shipped FCM of `task` (`fcm`: 'pretrained', a weights path, or a rule name); `tone` None: as the FCM was trained."
         TASKS[task]
         r = restorer if isinstance(restorer, Restorer) else Restorer.from_pretrained(restorer, device=device)
@@ -76,8 +80,8 @@ class Fuser:
         if isinstance(fcm, (str, Path)) and str(fcm) not in FUSION_RULES:
             module, manifest = load_fcm(fcm, r)
             tone = bool((manifest.get("training") or {}).get("tone", False)) if tone is None else tone
-            return cls(r, module, task, manifest, chroma, fidelity, guidance, tone)
-        return cls(r, fcm, task, chroma=chroma, fidelity=fidelity, guidance=guidance, tone=bool(tone))
+            return cls(r, module, task, manifest, chroma, fidelity, guidance, tone, colour)
+        return cls(r, fcm, task, chroma=chroma, fidelity=fidelity, guidance=guidance, tone=bool(tone), colour=colour)
 
     def _conditions(self, a, b) -> tuple:
         "Checked sources (`a` as luma) and their padded conditions: `(a, b, cond_a, cond_b, hw, whole-image stats)`, tone-corrected if `self.tone`."
@@ -129,6 +133,7 @@ class Fuser:
         with torch.no_grad():
             x = sample(self._denoiser(ca, cb, stats, tile, overlap, batch), self.restorer.schedule, x_T, steps=steps, method=method, generator=g[0], hooks=hooks)
             x = apply_chroma(crop_to(x, prepared[0][4]).float(), crop_to(cb, prepared[0][4]), chroma)
+            x = torch.cat([self.repair_colour(xi[None], self.colour_source(p[1], p[3]), p[4]) for xi, p in zip(x, prepared)])
         return [from_model(xi.permute(1, 2, 0).cpu().numpy(), grey=p[1].ndim == 2) for xi, p in zip(x, prepared)]
 
     def _window_hw(self, window, padded, hw) -> tuple[int, int]:
@@ -140,6 +145,20 @@ class Fuser:
             out.append(min(h, s.stop or n) - (s.start or 0))
         if min(out) < 1: raise ValueError(f"window {window} lies outside the {hw[0]}x{hw[1]} image")
         return tuple(out)
+
+    def colour_source(self, b: np.ndarray, cb: torch.Tensor) -> tuple[float, torch.Tensor] | None:
+        "`(weight, Cb/Cr)` for a noisy colour source `b` (condition `cb`): its tone-corrected chroma (cast removed) blurred over `self.colour` px, weighed by `1 - cleanliness(b)`; None when off, grey or clean."
+        if not self.colour or np.asarray(b).ndim != 3: return None
+        w = 1.0 - cleanliness(noise_sigma(b), self.guidance["lo"], self.guidance["hi"])
+        if w <= 0: return None
+        c = cb if self.tone else self.restorer.prepare(cb, TASKS.meta(self.task)["modalities"][1])   # a tone head's whole-image correction
+        return w, gaussian_blur(c[:, 1:].float(), self.colour)
+
+    def repair_colour(self, x: torch.Tensor, fix: tuple | None, hw) -> torch.Tensor:
+        "`x` (model-space YCbCr, cropped to `hw`) with its Cb/Cr moved towards `fix` = `colour_source(...)` by its weight."
+        if fix is None: return x
+        w, ch = fix
+        return torch.cat([x[:, :1], (1 - w) * x[:, 1:] + w * crop_to(ch, hw)], 1)
 
     def gates(self, a: np.ndarray, b: np.ndarray) -> tuple[float, float]:
         "How clean each source is for the source-detail guidance (`guide.cleanliness` of its estimated noise std)."
@@ -161,15 +180,17 @@ class Fuser:
         a, b, ca, cb, hw, stats = self._conditions(a, b)
         g = torch_generator(seed, self.restorer.device.type)
         x_T = torch.randn(ca.shape, generator=g, device=self.restorer.device)
+        fix = self.colour_source(b, cb)   # of the whole image, before any window
         if window is not None:
             (ca, cb, x_T), hw = (z[..., window[0], window[1]] for z in (ca, cb, x_T)), self._window_hw(window, ca.shape[-2:], hw)
+            fix = fix and (fix[0], fix[1][..., window[0], window[1]])
         model_fn = self._denoiser(ca, cb, stats, tile, overlap, batch)
         hooks = list(hooks) + ([hook_factory(model_fn, tuple(ca.shape))] if hook_factory else [])
         if fidelity > 0:   # first: later hooks (re-modulation) see the guided estimate and may override it inside their mask
             hooks.insert(0, self.guidance_hook(a, b, ca, cb, fidelity))
         with torch.no_grad():   # not inference_mode: hooks may differentiate through the decoder
             x = sample(model_fn, self.restorer.schedule, x_T, steps=steps, method=method, generator=g, hooks=hooks, progress=progress)
-            x = apply_chroma(crop_to(x, hw).float(), crop_to(cb, hw), chroma)
+            x = self.repair_colour(apply_chroma(crop_to(x, hw).float(), crop_to(cb, hw), chroma), fix, hw)
         return from_model(x[0].permute(1, 2, 0).cpu().numpy(), grey=b.ndim == 2)
 
 # %% ../nbs/21_fuse.ipynb

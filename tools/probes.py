@@ -129,7 +129,7 @@ def chroma_policy(a):
     from text_difuse.io import rgb_to_ycbcr
     from text_difuse.restore import CHROMA, apply_chroma
     med = a.dataset == "harvard"
-    fu = Fuser.from_pretrained("medical" if med else "ivif", chroma="diffused")
+    fu = Fuser.from_pretrained("medical" if med else "ivif", chroma="diffused", colour=0)   # the raw fusion; policies and repairs applied after
     model = lambda x: torch.from_numpy(rgb_to_ycbcr(np.asarray(x, np.float32)) * 2 - 1).permute(2, 0, 1)[None]
     if med:   # the colour (functional) tasks, a.n // 2 pairs each
         sets = [load_dataset("harvard", split=a.split, root=a.root, task=t) for t in ("PET-MRI", "SPECT-MRI")]
@@ -141,7 +141,11 @@ def chroma_policy(a):
         items = [(ds, day[i]) for i in np.linspace(0, len(day) - 1, a.n).round().astype(int)]
         protos, size = ("infrared", "visible"), (320, 240)
     rs = (lambda x: cv2.resize(x, size, interpolation=cv2.INTER_AREA)) if size else (lambda x: x)
-    err = {(p, c): [] for p in ("clean", "degraded") for c in CHROMA.names()}
+    from text_difuse.fcm import TASKS
+    colours = [float(v) for v in a.colours.split(",") if v.strip()]
+    base = TASKS.meta(fu.task)["chroma"]   # the task's policy, which the colour repair follows
+    names = list(CHROMA.names()) + [f"{base} + colour repair {c:g} px" for c in colours]
+    err = {(p, c): [] for p in ("clean", "degraded") for c in names}
     sat = {k: [] for k in err}
     shift, clean_sat = {"clean": [], "degraded": []}, []
     for ds, i in items:
@@ -153,8 +157,12 @@ def chroma_policy(a):
                                                                degrade_protocol(vis, protos[1], a.severity, 2000 + i))}.items():
             f = model(fu.fuse(A, B, steps=a.steps, seed=i))
             shift[prot].append(((f[:, 1:] - ref).mean((0, 2, 3)) * 255 / 2).tolist())   # the model's own colour drift (Cb, Cr)
-            for c in CHROMA.names():
-                cc = apply_chroma(f, model(B), c)[:, 1:]
+            for c in names:
+                if c in CHROMA: cc = apply_chroma(f, model(B), c)[:, 1:]
+                else:   # Fuser.colour_source / repair_colour at this blur, after the task's policy
+                    fu.colour = colours[names.index(c) - len(CHROMA.names())]
+                    cc = fu.repair_colour(apply_chroma(f, model(B), base), fu.colour_source(B, model(B)), tuple(f.shape[-2:]))[:, 1:]
+                    fu.colour = 0.0
                 err[(prot, c)].append(float((cc - ref).abs().mean()) * 255 / 2)
                 sat[(prot, c)].append(float(cc.abs().mean()) * 255 / 2)
         print(ds.names[i], {f"{p}/{c}": round(v[-1], 2) for (p, c), v in err.items()}, flush=True)
@@ -494,6 +502,7 @@ if __name__ == "__main__":
     p.add_argument("--gains", default="1,1.3,1.6", help="guidance: detail gains to try")
     p.add_argument("--windows", default="none", help="guidance: detail-energy windows (px) to try; none: the detail-band scale")
     p.add_argument("--tile", type=int, default=0, help="guidance: fusion tile size (0: whole image)")
+    p.add_argument("--colours", default="1,2,4", help="chroma-policy: Fuser colour-repair blurs (px) to score after the task's policy")
     p.add_argument("--degraded", action="store_true", help="fusion-ceiling: degrade the sources first (the fusion benchmark's protocols at --severity); metrics still against the clean sources")
     p.add_argument("--unguided", action=argparse.BooleanOptionalAction, default=True, help="guidance: also run ours without guidance")
     p.add_argument("--row", default="infrared", help="table3-budget: the Table 3 row")
