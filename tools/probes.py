@@ -32,6 +32,8 @@ parameters and code version.
              be brightened, MSRS infrared night scenes kept as dark (--n images each; --weights as for fidelity).
   noise-levels  the noise std `guide.noise_sigma` reads on clean sources, on protocol-degraded ones and on stripe noise
              alone (severity 0.25, 0.5), MSRS / Harvard (--split) and RoadScene, --n pairs each (chose GUIDANCE lo / hi).
+  grain      `restore` against the classical pipeline on degraded MSRS visible images (--n, whole): PSNR, brightness and
+             the high-pass energy left (the grain), with non-local means on the output as a reference.
   table3-budget  one Table 3 row (--row) fine-tuned again from the committed table's pretrained detector under other budgets
              (--variants: warm-up, epochs, imgsz), scored on validation and test: what a larger equal budget would buy.
 
@@ -415,6 +417,40 @@ def guidance(a):
                 baselines=mean.drop([i for i in mean.index if i[1].startswith("ours")]).round(4).reset_index().to_dict("records"), gates=gates)
 
 
+def grain(a):
+    """Where `restore` loses to the classical pipeline on degraded MSRS visible images (--n whole images of --split, the
+    'visible' protocol at --severity): PSNR and mean brightness of the restorer's output, of it after non-local means
+    (`baselines.denoise`, noise read from the output), of the classical pre-enhancement (white balance, low light,
+    denoise), and the high-pass energy (mean |luma - its 2 px blur|, 0-255) of each against the clean image's: the
+    grain the 1-step restorer leaves."""
+    import cv2
+    from text_difuse.data import load_dataset
+    from text_difuse.degrade import degrade_protocol
+    from text_difuse.restore import Restorer
+    from text_difuse.metrics import psnr
+    from text_difuse.baselines import pre_enhance, denoise
+    from text_difuse.io import luma
+    from text_difuse.repro import evenly
+    r = Restorer.from_pretrained(a.restorer)
+    ds = load_dataset("msrs", split=a.split, root=a.root)
+    f32 = lambda x: x.astype(np.float32) / 255 if x.dtype == np.uint8 else x.astype(np.float32)
+    hp = lambda x: float(np.abs(luma(x) - cv2.GaussianBlur(luma(x), (0, 0), 2)).mean() * 255)
+    rows = []
+    for j, i in enumerate(evenly(list(range(len(ds))), a.n)):
+        clean = f32(ds[i]["b"]); deg = degrade_protocol(clean, "visible", a.severity, seed=2000 + j)
+        out = r.restore(deg, steps=a.steps, seed=j, modality="visible")
+        for name, x in (("clean", clean), ("degraded input", deg), ("restore", out), ("restore + non-local means", denoise(out)),
+                        ("classical pre-enhancement", f32(pre_enhance(deg)))):
+            rows.append(dict(image=ds.names[i], output=name, psnr=np.nan if name == "clean" else psnr(clean, x),
+                             mean=float(luma(x).mean() * 255), highpass=hp(x)))
+    import pandas as pd
+    df = pd.DataFrame(rows)
+    summary = df.groupby("output", sort=False).mean(numeric_only=True).round(3).reset_index()
+    print(summary.to_string())
+    return dict(measure=grain.__doc__.split("\n\n")[0].replace("\n    ", " "), split=a.split, severity=a.severity, steps=a.steps, n=a.n,
+                restorer=a.restorer, restorer_sha256=r.manifest.get("sha256"), rows=summary.to_dict("records"))
+
+
 def noise_levels(a):
     from text_difuse.data import load_dataset
     from text_difuse.degrade import degrade_protocol, apply_spec
@@ -477,7 +513,7 @@ def table3_budget(a):
     return dict(measure=table3_budget.__doc__.replace("\n    ", " "), row=a.row, pretrained=str(init), pretrained_sha256=pre["sha256"], rows=rows)
 
 
-PROBES = {"table3-budget": table3_budget, "remod-lr": remod_lr, "chroma": chroma, "chroma-policy": chroma_policy, "luma-policy": luma_policy, "fusion-ceiling": fusion_ceiling, "fidelity": fidelity, "guidance": guidance, "noise-levels": noise_levels, "exposure": exposure}
+PROBES = {"table3-budget": table3_budget, "remod-lr": remod_lr, "chroma": chroma, "chroma-policy": chroma_policy, "luma-policy": luma_policy, "fusion-ceiling": fusion_ceiling, "fidelity": fidelity, "guidance": guidance, "noise-levels": noise_levels, "exposure": exposure, "grain": grain}
 
 if __name__ == "__main__":
     p = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
@@ -516,7 +552,7 @@ if __name__ == "__main__":
     t0 = time.time()
     res = PROBES[a.probe](a)
     name = a.probe + (f"{'-harvard' if a.dataset == 'harvard' else ''}-{a.split}" if a.probe == "chroma-policy" else
-                      f"-{a.split}" if a.probe in ("luma-policy", "fusion-ceiling", "fidelity", "guidance", "noise-levels", "exposure") else "")
+                      f"-{a.split}" if a.probe in ("luma-policy", "fusion-ceiling", "fidelity", "guidance", "noise-levels", "exposure", "grain") else "")
     name += f"-{a.tag}" if a.tag else ""
     (od / f"{name}.json").write_text(json.dumps(res, indent=1) + "\n")
     save_params(od, dict(vars(a), wall_seconds=round(time.time() - t0, 1)), name=f"{name}.params.json")
