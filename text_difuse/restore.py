@@ -18,10 +18,10 @@ from .sampler import sample, SAMPLERS
 from .weights import resolve, load_checked, names_of, DEFAULT_RESTORER
 
 # %% auto 0
-__all__ = ['MIN_SIDE', 'MAX_SIDE', 'SEC_PER_MPIX_CALL', 'CHROMA', 'LUMA', 'MODALITY_LUMA', 'resolve_weights', 'load_weights',
-           'check_min_size', 'size_estimate', 'check_max_size', 'tile_starts', 'tile_grid', 'TiledDenoiser',
-           'chroma_diffused', 'chroma_source', 'chroma_matched', 'apply_chroma', 'LumaAnchor', 'luma_free',
-           'luma_anchored', 'luma_for', 'Restorer', 'restore_cmd']
+__all__ = ['MIN_SIDE', 'MAX_SIDE', 'SEC_PER_MPIX_CALL', 'CHROMA', 'LUMA', 'MODALITY_LUMA', 'DEGRAIN', 'resolve_weights',
+           'load_weights', 'check_min_size', 'size_estimate', 'check_max_size', 'tile_starts', 'tile_grid',
+           'TiledDenoiser', 'chroma_diffused', 'chroma_source', 'chroma_matched', 'apply_chroma', 'LumaAnchor',
+           'luma_free', 'luma_anchored', 'luma_for', 'degrain', 'Restorer', 'restore_cmd']
 
 # %% ../nbs/14_restore.ipynb
 def resolve_weights(name_or_path) -> Path:
@@ -175,6 +175,19 @@ def luma_for(modality: str | None) -> str:
     return MODALITY_LUMA[modality]
 
 # %% ../nbs/14_restore.ipynb
+DEGRAIN = dict(strength=1.0, lo=0.01, hi=0.025)   # input noise std (0-1) below lo: untouched, above hi: fully filtered (guidance's gates)
+
+def degrain(img: np.ndarray, out: np.ndarray, strength: float = DEGRAIN["strength"], lo: float = DEGRAIN["lo"], hi: float = DEGRAIN["hi"]) -> np.ndarray:
+    "`out` (the restoration of `img`, float [0,1]) blended with its non-local-means denoising by how noisy `img` reads (0 below `lo`, 1 above `hi`); each channel's mean is kept (the brightness is the restorer's)."
+    from text_difuse.baselines import denoise, noise_sigma
+    if not strength: return out
+    w = float(np.clip((noise_sigma(img) - lo) / (hi - lo), 0.0, 1.0))
+    if w == 0: return out
+    d = denoise(out, strength)
+    d = np.clip(d + (out.mean((0, 1)) - d.mean((0, 1))), 0.0, 1.0)
+    return ((1 - w) * out + w * d).astype(np.float32)
+
+# %% ../nbs/14_restore.ipynb
 class Restorer:
     "A trained degradation-removal diffusion model ready to restore images."
     def __init__(self, model: CondUNet, schedule: Schedule, pred_type: str = "v", manifest: dict | None = None,
@@ -246,8 +259,9 @@ class Restorer:
 
     def restore(self, img: np.ndarray, steps: int | None = None, method: str | None = None, seed: int | None = 0, eta: float = 0.0,
                 hooks: Sequence[Callable] = (), progress: bool = False, tile: int | tuple | None = 256, overlap: int = 64,
-                chroma: str = "diffused", luma: str = "free", modality: str | None = None, tone: bool = True, batch: int = 1) -> np.ndarray:
-        "Restore a grey HxW or RGB HxWx3 image (float [0,1] or uint8) in `tile` windows (None: whole; `batch` of them per forward), colour by `CHROMA[chroma]`, brightness by `LUMA[luma]`; same shape out, float32 [0,1]."
+                chroma: str = "diffused", luma: str = "free", modality: str | None = None, tone: bool = True, batch: int = 1,
+                grain: float = DEGRAIN["strength"]) -> np.ndarray:
+        "Restore a grey HxW or RGB HxWx3 image (float [0,1] or uint8) in `tile` windows (None: whole; `batch` of them per forward), colour by `CHROMA[chroma]`, brightness by `LUMA[luma]`, the grain of a noisy input filtered at strength `grain` (`degrain`; 0: off); same shape out, float32 [0,1]."
         CHROMA[chroma]; LUMA[luma]
         steps, method = steps or self.steps, method or self.method
         img = np.asarray(img)
@@ -264,7 +278,7 @@ class Restorer:
             x = sample(self.tiled_denoiser(cond, tile, overlap, stats, batch), self.schedule, x_T, steps=steps, method=method, eta=eta, generator=g,
                        hooks=[*LUMA[luma](cond), *hooks], progress=progress)
             x = apply_chroma(crop_to(x, hw).float(), crop_to(cond, hw), chroma)
-        return from_model(x[0].permute(1, 2, 0).cpu().numpy(), grey=grey)
+        return degrain(img, from_model(x[0].permute(1, 2, 0).cpu().numpy(), grey=grey), grain)
 
     def __repr__(self):
         m = self.manifest
@@ -286,6 +300,7 @@ class Restorer:
          arg("--modality", default="auto", choices=["auto", *MODALITY_LUMA], help="what the image is: a tone head is told it (auto: it decides from the image); for a network without one it sets the default --luma (visible: free, infrared / medical: anchored; auto: grey images anchored, colour free)"),
          arg("--luma", default=None, choices=list(LUMA), help="brightness policy: free (the model's), anchored (the input's mean kept); default from the network / --modality"),
          arg("--no-tone", action="store_true", help="skip the tone head's whole-image exposure / colour correction (for an input that is already well exposed: closer to unchanged)"),
+         arg("--grain", type=float, default=DEGRAIN["strength"], help="non-local-means strength on the restoration of a noisy input (0: off; a clean input is never filtered)"),
          arg("--fp32", action="store_true", help="run in fp32 instead of bf16 autocast"),
          arg("--max-side", type=int, default=MAX_SIDE, help="refuse larger inputs (the refusal says how long they would take)"),
          arg("--overwrite", action="store_true", help="replace an existing output"), compute=True)
@@ -293,7 +308,7 @@ def restore_cmd(ns):
     legacy_positional(ns, "output")
     src = check_input(ns.input, "INPUT")
     check_output(ns.out, inputs=[src], overwrite=ns.overwrite)
-    check_range(ns.steps, "--steps", 1, 1000, integer=True); check_tiling(ns.tile, ns.overlap); check_range(ns.batch, "--batch", 1, 4096, integer=True)
+    check_range(ns.steps, "--steps", 1, 1000, integer=True); check_tiling(ns.tile, ns.overlap); check_range(ns.batch, "--batch", 1, 4096, integer=True); check_range(ns.grain, "--grain", 0.0, 10.0)
     r = Restorer.from_pretrained(ns.restorer, bf16=not ns.fp32)
     img = read_image(src)
     check_min_size(img.shape[:2]); check_max_size(img.shape[:2], ns.max_side, ns.steps or r.steps)
@@ -312,7 +327,7 @@ def restore_cmd(ns):
                   f"--modality or --luma to choose)")
         else: ns.luma = luma_for(ns.modality)
     t = time.time()
-    out = r.restore(img, steps=ns.steps, method=ns.method, seed=ns.seed, progress=True, tile=ns.tile or None, overlap=ns.overlap,
+    out = r.restore(img, steps=ns.steps, method=ns.method, seed=ns.seed, progress=True, tile=ns.tile or None, overlap=ns.overlap, grain=ns.grain,
                     chroma=ns.chroma, luma=ns.luma, modality=None if ns.modality == "auto" else ns.modality, tone=not ns.no_tone, batch=ns.batch)
     write_image(ns.out, out)
     print(f"restored {ns.input} ({img.shape[1]}x{img.shape[0]}) -> {ns.out} in {time.time() - t:.1f} s ({ns.steps or r.steps} {ns.method or r.method} steps)")

@@ -298,7 +298,8 @@ def _tone_only(r, img, kw) -> np.ndarray:
 
 
 # fidelity --parts: where identity is lost, the whole restorer, its U-Net without the tone head, the tone head alone
-_PARTS = {"full": lambda r, x, kw: r.restore(x, **kw), "no-tone": lambda r, x, kw: r.restore(x, tone=False, **kw), "tone-only": _tone_only}
+_PARTS = {"full": lambda r, x, kw: r.restore(x, **kw), "no-tone": lambda r, x, kw: r.restore(x, tone=False, **kw), "tone-only": _tone_only,
+          "no-grain": lambda r, x, kw: r.restore(x, grain=0, **kw)}
 
 
 def _odds(r, img) -> dict:
@@ -529,7 +530,7 @@ if __name__ == "__main__":
     p.add_argument("--dataset", default="msrs", choices=["msrs", "harvard"], help="chroma-policy: MSRS day pairs or Harvard PET/SPECT-MRI pairs")
     p.add_argument("--n", type=int, default=8, help="chroma-policy: day pairs, evenly spaced; luma-policy / fusion-ceiling / fidelity: MSRS and Harvard pairs each")
     p.add_argument("--weights", default="compact", help="fidelity / exposure: comma-separated restorer weights (names or .pt files with manifests)")
-    p.add_argument("--parts", default="full", help="fidelity: which parts of each restorer to score: full, no-tone (its U-Net without the tone head), tone-only (the tone head alone)")
+    p.add_argument("--parts", default="full", help="fidelity: which parts of each restorer to score: full, no-tone (its U-Net without the tone head), tone-only (the tone head alone), no-grain (restore without degrain)")
     p.add_argument("--auto", action="store_true", help="fidelity: the tone head is not told the modality (what `restore --modality auto`, the default, does)")
     p.add_argument("--restorer", default="compact", help="fusion-ceiling: restorer weights (name or .pt with manifest)")
     p.add_argument("--fcm", default="", help="fusion-ceiling: FCM weights per task, e.g. ivif=a.pt,medical=b.pt (default: the shipped ones)")
