@@ -13,7 +13,7 @@ from .core import Registry, torch_generator
 from .io import check_same_size
 from .unet import Features, image_tensor, from_model, pad_to_multiple, crop_to, split_features
 from .sampler import sample
-from .restore import Restorer, TiledDenoiser, CHROMA, apply_chroma, check_min_size
+from .restore import Restorer, TiledDenoiser, CHROMA, apply_chroma, check_min_size, degrain, DEGRAIN
 from .fcm import TASKS, FusionControlModule, FUSION_RULES, anchor_combine
 from .guide import DetailGuidance, GUIDANCE, noise_sigma, cleanliness
 from .losses import gaussian_blur
@@ -55,12 +55,13 @@ class Fuser:
     "Fuse two registered images with the diffusion model and a fusion rule (`fcm` module, or 'mean'/'max')."
     def __init__(self, restorer: Restorer, fcm: nn.Module | str = "mean", task: str = "ivif", manifest: dict | None = None,
                  chroma: str | None = None, fidelity: float | None = None, guidance: dict | None = None, tone: bool = False,
-                 colour: float | None = None):
-        "`tone`: put each source through the restorer's tone head first (off by default: it alters clean sources; measured in results/probes); `fidelity` None: the restorer formulation's (`Restorer.fuse_fidelity`, with its detail gain); `colour`: a noisy colour source's chroma repair, blur in px (0: off; None: the task's)."
+                 colour: float | None = None, grain: float = DEGRAIN["strength"]):
+        "`tone`: put each source through the restorer's tone head first (off by default: it alters clean sources; measured in results/probes); `fidelity` None: the restorer formulation's (`Restorer.fuse_fidelity`, with its detail gain); `colour`: a noisy colour source's chroma repair, blur in px (0: off; None: the task's); `grain`: the fused image of noisy sources through `restore.degrain` at this strength (0: off)."
         chroma = chroma or TASKS.meta(task)["chroma"]; CHROMA[chroma]
         colour = TASKS.meta(task).get("colour", 0.0) if colour is None else colour
         if not 0 <= float(colour) <= 64: raise ValueError(f"colour is a chroma blur in pixels, in [0, 64]; got {colour}")
-        self.tone, self.colour = bool(tone), float(colour)
+        if not 0 <= float(grain) <= 10: raise ValueError(f"grain is a non-local-means strength in [0, 10]; got {grain}")
+        self.tone, self.colour, self.grain = bool(tone), float(colour), float(grain)
         self.restorer, self.task, self.manifest, self.chroma = restorer, task, manifest or {}, chroma
         unknown = set(guidance or {}) - set(GUIDANCE)
         if unknown: raise ValueError(f"unknown guidance settings {sorted(unknown)}; known: {', '.join(GUIDANCE)}")
@@ -72,7 +73,8 @@ class Fuser:
 
     @classmethod
     def from_pretrained(cls, task: str = "ivif", fcm="pretrained", restorer=DEFAULT_RESTORER, device=None, chroma: str | None = None,
-                        fidelity: float | None = None, guidance: dict | None = None, tone: bool | None = None, colour: float | None = None) -> "Fuser":
+                        fidelity: float | None = None, guidance: dict | None = None, tone: bool | None = None, colour: float | None = None,
+                        grain: float = DEGRAIN["strength"]) -> "Fuser":
         "The shipped restorer plus the shipped FCM of `task` (`fcm`: 'pretrained', a weights path, or a rule name); `tone` None: as the FCM was trained."
         TASKS[task]
         r = restorer if isinstance(restorer, Restorer) else Restorer.from_pretrained(restorer, device=device)
@@ -80,8 +82,8 @@ class Fuser:
         if isinstance(fcm, (str, Path)) and str(fcm) not in FUSION_RULES:
             module, manifest = load_fcm(fcm, r)
             tone = bool((manifest.get("training") or {}).get("tone", False)) if tone is None else tone
-            return cls(r, module, task, manifest, chroma, fidelity, guidance, tone, colour)
-        return cls(r, fcm, task, chroma=chroma, fidelity=fidelity, guidance=guidance, tone=bool(tone), colour=colour)
+            return cls(r, module, task, manifest, chroma, fidelity, guidance, tone, colour, grain)
+        return cls(r, fcm, task, chroma=chroma, fidelity=fidelity, guidance=guidance, tone=bool(tone), colour=colour, grain=grain)
 
     def _conditions(self, a, b) -> tuple:
         "Checked sources (`a` as luma) and their padded conditions: `(a, b, cond_a, cond_b, hw, whole-image stats)`, tone-corrected if `self.tone`."
@@ -134,7 +136,7 @@ class Fuser:
             x = sample(self._denoiser(ca, cb, stats, tile, overlap, batch), self.restorer.schedule, x_T, steps=steps, method=method, generator=g[0], hooks=hooks)
             x = apply_chroma(crop_to(x, prepared[0][4]).float(), crop_to(cb, prepared[0][4]), chroma)
             x = torch.cat([self.repair_colour(xi[None], self.colour_source(p[1], p[3]), p[4]) for xi, p in zip(x, prepared)])
-        return [from_model(xi.permute(1, 2, 0).cpu().numpy(), grey=p[1].ndim == 2) for xi, p in zip(x, prepared)]
+        return [self.degrain(p[0], p[1], from_model(xi.permute(1, 2, 0).cpu().numpy(), grey=p[1].ndim == 2)) for xi, p in zip(x, prepared)]
 
     def _window_hw(self, window, padded, hw) -> tuple[int, int]:
         "The image size inside `window` (rows, cols slices of the `padded` image); ValueError unless it lies inside and on the network multiple."
@@ -159,6 +161,12 @@ class Fuser:
         if fix is None: return x
         w, ch = fix
         return torch.cat([x[:, :1], (1 - w) * x[:, 1:] + w * crop_to(ch, hw)], 1)
+
+    def degrain(self, a: np.ndarray, b: np.ndarray, out: np.ndarray) -> np.ndarray:
+        "The fused `out` through `restore.degrain` at `self.grain`, weighed by the noisier source."
+        if not self.grain: return out
+        from text_difuse.baselines import noise_sigma
+        return degrain(max((a, b), key=noise_sigma), out, self.grain)
 
     def gates(self, a: np.ndarray, b: np.ndarray) -> tuple[float, float]:
         "How clean each source is for the source-detail guidance (`guide.cleanliness` of its estimated noise std)."
@@ -191,7 +199,8 @@ class Fuser:
         with torch.no_grad():   # not inference_mode: hooks may differentiate through the decoder
             x = sample(model_fn, self.restorer.schedule, x_T, steps=steps, method=method, generator=g, hooks=hooks, progress=progress)
             x = self.repair_colour(apply_chroma(crop_to(x, hw).float(), crop_to(cb, hw), chroma), fix, hw)
-        return from_model(x[0].permute(1, 2, 0).cpu().numpy(), grey=b.ndim == 2)
+        out = from_model(x[0].permute(1, 2, 0).cpu().numpy(), grey=b.ndim == 2)
+        return out if window is not None else self.degrain(a, b, out)   # a window (re-modulation's) is pasted into a whole fusion: left unfiltered
 
 # %% ../nbs/21_fuse.ipynb
 def save_fcm(fcm: FusionControlModule, path, task: str, restorer: Restorer, extra: dict | None = None, dtype=torch.float16) -> dict:
