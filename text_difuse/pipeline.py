@@ -113,6 +113,7 @@ def fuse_folder(fu: Fuser, todo: list, ns, bar) -> list[str]:
          arg("--batch", type=int, default=1, help="tiles per network forward: tiles of one image, and in folder mode same-size pairs fused together (more: faster on a GPU, more memory)"),
          arg("--chroma", default=None, choices=list(CHROMA), help="colour policy; default: the task's (ivif matched, medical source)"),
          arg("--fidelity", type=float, default=None, help="source-detail guidance strength in [0, 1] (0: off): keep the detail of sources that are not noisy; default: the restorer's formulation's (anchored 1, paper 0)"),
+         arg("--grain", type=float, default=None, help="non-local-means strength on the fusion of noisy sources (0: off; clean sources are never filtered; default 1)"),
          arg("--colour", type=float, default=None, help="a noisy colour source's colour repair: tone-corrected chroma blurred over this many px, weighed by its noise (0: off; default: the task's, ivif 2, medical 0)"),
          arg("--max-side", type=int, default=MAX_SIDE, help="refuse larger inputs (the refusal says how long they would take)"),
          arg("--overwrite", action="store_true", help="replace existing outputs (folder mode: fuse again the pairs already fused)"), compute=True)
@@ -121,7 +122,7 @@ def fuse_cmd(ns):
         raise ValueError("give either --a and --b (one pair) or --a-dir and --b-dir (folders)")
     if ns.fcm not in ("pretrained", *FUSION_RULES) and not Path(ns.fcm).suffix:
         raise ValueError(f"--fcm {ns.fcm!r}: neither an FCM weights file (.pt) nor one of pretrained, {', '.join(FUSION_RULES)}")
-    check_range(ns.steps, "--steps", 1, 1000, integer=True); check_range(ns.fidelity, "--fidelity", 0.0, 1.0); check_range(ns.colour, "--colour", 0.0, 64.0); check_tiling(ns.tile, ns.overlap)
+    check_range(ns.steps, "--steps", 1, 1000, integer=True); check_range(ns.fidelity, "--fidelity", 0.0, 1.0); check_range(ns.colour, "--colour", 0.0, 64.0); check_range(ns.grain, "--grain", 0.0, 10.0); check_tiling(ns.tile, ns.overlap)
     check_range(ns.batch, "--batch", 1, 4096, integer=True)
     out = Path(ns.out)
     if ns.a_dir:
@@ -139,7 +140,7 @@ def fuse_cmd(ns):
         jobs = [(Path(ns.b).stem, *srcs, outs)]
     todo = [j for j in jobs if ns.overwrite or not all(o.exists() for o in j[3].values())]
     if len(todo) < len(jobs): print(f"{len(jobs) - len(todo)} pair(s) already fused in {out}: skipped (--overwrite fuses them again)", file=sys.stderr)
-    fu = Fuser.from_pretrained(ns.task, ns.fcm, ns.restorer, chroma=ns.chroma, fidelity=ns.fidelity, colour=ns.colour)
+    fu = Fuser.from_pretrained(ns.task, ns.fcm, ns.restorer, chroma=ns.chroma, fidelity=ns.fidelity, colour=ns.colour, **({} if ns.grain is None else {"grain": ns.grain}))
     failed, t0 = [], time.time()
     batched = bool(ns.a_dir) and not ns.text   # plain folder fusion: same-size pairs together, a bar with the ETA
     if batched:
