@@ -260,7 +260,9 @@ def fidelity(a):
     from text_difuse.restore import Restorer, luma_for
     items = [("CT/PET/SPECT" if p == "medical" and m != "MRI" else m, p, p, name, x) for m, p, name, x in single_images(a)]
     rows, parts = [], a.parts.split(",")
-    if set(parts) - set(_PARTS): raise SystemExit(f"--parts: unknown {sorted(set(parts) - set(_PARTS))}; known: {', '.join(_PARTS)}")
+    for q in parts:   # 'grain:S': the full restorer with the grain filter at strength S
+        if q.startswith("grain:"): _PARTS[q] = (lambda s: lambda r, x, kw: r.restore(x, grain=s, **kw))(float(q.split(":", 1)[1]))
+    if set(parts) - set(_PARTS): raise SystemExit(f"--parts: unknown {sorted(set(parts) - set(_PARTS))}; known: {', '.join(_PARTS)}, grain:S")
     for w in a.weights.split(","):
         r = Restorer.from_pretrained(w)
         luma = lambda lm: "free" if r.model.cfg.global_context else luma_for(lm)   # a context network sets the exposure itself
@@ -530,7 +532,7 @@ if __name__ == "__main__":
     p.add_argument("--dataset", default="msrs", choices=["msrs", "harvard"], help="chroma-policy: MSRS day pairs or Harvard PET/SPECT-MRI pairs")
     p.add_argument("--n", type=int, default=8, help="chroma-policy: day pairs, evenly spaced; luma-policy / fusion-ceiling / fidelity: MSRS and Harvard pairs each")
     p.add_argument("--weights", default="compact", help="fidelity / exposure: comma-separated restorer weights (names or .pt files with manifests)")
-    p.add_argument("--parts", default="full", help="fidelity: which parts of each restorer to score: full, no-tone (its U-Net without the tone head), tone-only (the tone head alone), no-grain (restore without degrain)")
+    p.add_argument("--parts", default="full", help="fidelity: which parts of each restorer to score: full, no-tone (its U-Net without the tone head), tone-only (the tone head alone), no-grain (restore without degrain), grain:S (degrain at strength S)")
     p.add_argument("--auto", action="store_true", help="fidelity: the tone head is not told the modality (what `restore --modality auto`, the default, does)")
     p.add_argument("--restorer", default="compact", help="fusion-ceiling: restorer weights (name or .pt with manifest)")
     p.add_argument("--fcm", default="", help="fusion-ceiling: FCM weights per task, e.g. ivif=a.pt,medical=b.pt (default: the shipped ones)")
