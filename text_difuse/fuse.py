@@ -128,14 +128,14 @@ class Fuser:
         dev = self.restorer.device
         g = [torch_generator(seed, dev.type) for _ in prepared]
         x_T = torch.cat([torch.randn(p[2].shape, generator=gi, device=dev) for p, gi in zip(prepared, g)])
-        hooks = []
+        hooks, gates = [], [self.gates(p[0], p[1]) for p in prepared]   # each pair's noise, read once
         if self.fidelity > 0:   # each pair's own guidance, stacked along the batch
-            parts = [self.guidance_hook(p[0], p[1], p[2], p[3], self.fidelity) for p in prepared]
+            parts = [self.guidance_hook(p[0], p[1], p[2], p[3], self.fidelity, g_) for p, g_ in zip(prepared, gates)]
             hooks = [DetailGuidance(torch.cat([q.target for q in parts]), torch.cat([q.share for q in parts]), parts[0].sigma)]
         with torch.no_grad():
             x = sample(self._denoiser(ca, cb, stats, tile, overlap, batch), self.restorer.schedule, x_T, steps=steps, method=method, generator=g[0], hooks=hooks)
             x = apply_chroma(crop_to(x, prepared[0][4]).float(), crop_to(cb, prepared[0][4]), chroma)
-            x = torch.cat([self.repair_colour(xi[None], self.colour_source(p[1], p[3]), p[4]) for xi, p in zip(x, prepared)])
+            x = torch.cat([self.repair_colour(xi[None], self.colour_source(p[1], p[3], g_[1]), p[4]) for xi, p, g_ in zip(x, prepared, gates)])
         return [self.degrain(p[0], p[1], from_model(xi.permute(1, 2, 0).cpu().numpy(), grey=p[1].ndim == 2)) for xi, p in zip(x, prepared)]
 
     def _window_hw(self, window, padded, hw) -> tuple[int, int]:
@@ -148,10 +148,10 @@ class Fuser:
         if min(out) < 1: raise ValueError(f"window {window} lies outside the {hw[0]}x{hw[1]} image")
         return tuple(out)
 
-    def colour_source(self, b: np.ndarray, cb: torch.Tensor) -> tuple[float, torch.Tensor] | None:
-        "`(weight, Cb/Cr)` for a noisy colour source `b` (condition `cb`): its tone-corrected chroma (cast removed) blurred over `self.colour` px, weighed by `1 - cleanliness(b)`; None when off, grey or clean."
+    def colour_source(self, b: np.ndarray, cb: torch.Tensor, gate: float | None = None) -> tuple[float, torch.Tensor] | None:
+        "`(weight, Cb/Cr)` for a noisy colour source `b` (condition `cb`): its tone-corrected chroma (cast removed) blurred over `self.colour` px, weighed by `1 - gate` (its cleanliness, `gates`; computed when None); None when off, grey or clean."
         if not self.colour or np.asarray(b).ndim != 3: return None
-        w = 1.0 - cleanliness(noise_sigma(b), self.guidance["lo"], self.guidance["hi"])
+        w = 1.0 - (cleanliness(noise_sigma(b), self.guidance["lo"], self.guidance["hi"]) if gate is None else gate)
         if w <= 0: return None
         c = cb if self.tone else self.restorer.prepare(cb, TASKS.meta(self.task)["modalities"][1])   # a tone head's whole-image correction
         return w, gaussian_blur(c[:, 1:].float(), self.colour)
@@ -165,18 +165,18 @@ class Fuser:
     def degrain(self, a: np.ndarray, b: np.ndarray, out: np.ndarray) -> np.ndarray:
         "The fused `out` through `restore.degrain` at `self.grain`, weighed by the noisier source."
         if not self.grain: return out
-        from text_difuse.baselines import noise_sigma
-        return degrain(max((a, b), key=noise_sigma), out, self.grain)
+        from text_difuse.baselines import noise_sigma as grain_sigma   # restore.degrain's estimator (not guide's)
+        return degrain(a, out, self.grain, sigma=max(grain_sigma(a), grain_sigma(b)))
 
     def gates(self, a: np.ndarray, b: np.ndarray) -> tuple[float, float]:
         "How clean each source is for the source-detail guidance (`guide.cleanliness` of its estimated noise std)."
         g = self.guidance
         return tuple(cleanliness(noise_sigma(x), g["lo"], g["hi"]) for x in (a, b))
 
-    def guidance_hook(self, a, b, ca: torch.Tensor, cb: torch.Tensor, fidelity: float) -> DetailGuidance:
-        "The source-detail guidance of sources `a`, `b` (their gates) over their conditions `ca`, `cb` at strength `fidelity`, with `self.guidance`'s settings."
+    def guidance_hook(self, a, b, ca: torch.Tensor, cb: torch.Tensor, fidelity: float, gates: tuple | None = None) -> DetailGuidance:
+        "The source-detail guidance of sources `a`, `b` (their `gates`, computed when None) over their conditions `ca`, `cb` at strength `fidelity`, with `self.guidance`'s settings."
         gd = self.guidance
-        return DetailGuidance.from_sources(ca[:, :1], cb[:, :1], self.gates(a, b), gd["sigma"], fidelity, gd["gain"], gd["window"])
+        return DetailGuidance.from_sources(ca[:, :1], cb[:, :1], gates or self.gates(a, b), gd["sigma"], fidelity, gd["gain"], gd["window"])
 
     def fuse(self, a: np.ndarray, b: np.ndarray, steps: int | None = None, seed: int | None = 0, method: str | None = None,
              hooks: Sequence[Callable] = (), progress: bool = False, hook_factory: Callable | None = None,
@@ -188,14 +188,15 @@ class Fuser:
         a, b, ca, cb, hw, stats = self._conditions(a, b)
         g = torch_generator(seed, self.restorer.device.type)
         x_T = torch.randn(ca.shape, generator=g, device=self.restorer.device)
-        fix = self.colour_source(b, cb)   # of the whole image, before any window
+        gates = self.gates(a, b) if fidelity > 0 or self.colour else None   # each source's noise, read once
+        fix = self.colour_source(b, cb, gates and gates[1])   # of the whole image, before any window
         if window is not None:
             (ca, cb, x_T), hw = (z[..., window[0], window[1]] for z in (ca, cb, x_T)), self._window_hw(window, ca.shape[-2:], hw)
             fix = fix and (fix[0], fix[1][..., window[0], window[1]])
         model_fn = self._denoiser(ca, cb, stats, tile, overlap, batch)
         hooks = list(hooks) + ([hook_factory(model_fn, tuple(ca.shape))] if hook_factory else [])
         if fidelity > 0:   # first: later hooks (re-modulation) see the guided estimate and may override it inside their mask
-            hooks.insert(0, self.guidance_hook(a, b, ca, cb, fidelity))
+            hooks.insert(0, self.guidance_hook(a, b, ca, cb, fidelity, gates))
         with torch.no_grad():   # not inference_mode: hooks may differentiate through the decoder
             x = sample(model_fn, self.restorer.schedule, x_T, steps=steps, method=method, generator=g, hooks=hooks, progress=progress)
             x = self.repair_colour(apply_chroma(crop_to(x, hw).float(), crop_to(cb, hw), chroma), fix, hw)

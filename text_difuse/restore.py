@@ -177,11 +177,12 @@ def luma_for(modality: str | None) -> str:
 # %% ../nbs/14_restore.ipynb
 DEGRAIN = dict(strength=1.0, lo=0.01, hi=0.025)   # input noise std (0-1) below lo: untouched, above hi: fully filtered (guidance's gates)
 
-def degrain(img: np.ndarray, out: np.ndarray, strength: float = DEGRAIN["strength"], lo: float = DEGRAIN["lo"], hi: float = DEGRAIN["hi"]) -> np.ndarray:
-    "`out` (the restoration of `img`, float [0,1]) blended with its non-local-means denoising by how noisy `img` reads (0 below `lo`, 1 above `hi`); each channel's mean is kept (the brightness is the restorer's)."
+def degrain(img: np.ndarray, out: np.ndarray, strength: float = DEGRAIN["strength"], lo: float = DEGRAIN["lo"], hi: float = DEGRAIN["hi"],
+            sigma: float | None = None) -> np.ndarray:
+    "`out` (the restoration of `img`, float [0,1]) blended with its non-local-means denoising by how noisy `img` reads (its noise std `sigma`, estimated when None: weight 0 below `lo`, 1 above `hi`); each channel's mean is kept (the brightness is the restorer's)."
     from text_difuse.baselines import denoise, noise_sigma
     if not strength: return out
-    w = float(np.clip((noise_sigma(img) - lo) / (hi - lo), 0.0, 1.0))
+    w = float(np.clip(((noise_sigma(img) if sigma is None else sigma) - lo) / (hi - lo), 0.0, 1.0))
     if w == 0: return out
     d = denoise(out, strength)
     d = np.clip(d + (out.mean((0, 1)) - d.mean((0, 1))), 0.0, 1.0)
