@@ -131,7 +131,7 @@ def chroma_policy(a):
     from text_difuse.io import rgb_to_ycbcr
     from text_difuse.restore import CHROMA, apply_chroma
     med = a.dataset == "harvard"
-    fu = Fuser.from_pretrained("medical" if med else "ivif", chroma="diffused", colour=0)   # the raw fusion; policies and repairs applied after
+    fu = Fuser.from_pretrained("medical" if med else "ivif", chroma="diffused", colour=0, grain=0)   # the raw fusion; policies and repairs applied after
     model = lambda x: torch.from_numpy(rgb_to_ycbcr(np.asarray(x, np.float32)) * 2 - 1).permute(2, 0, 1)[None]
     if med:   # the colour (functional) tasks, a.n // 2 pairs each
         sets = [load_dataset("harvard", split=a.split, root=a.root, task=t) for t in ("PET-MRI", "SPECT-MRI")]
@@ -147,6 +147,7 @@ def chroma_policy(a):
     colours = [float(v) for v in a.colours.split(",") if v.strip()]
     base = TASKS.meta(fu.task)["chroma"]   # the task's policy, which the colour repair follows
     names = list(CHROMA.names()) + [f"{base} + colour repair {c:g} px" for c in colours]
+    repairers = [Fuser(fu.restorer, fu.fcm, fu.task, colour=c) for c in colours]   # the same restorer and FCM, each blur
     err = {(p, c): [] for p in ("clean", "degraded") for c in names}
     sat = {k: [] for k in err}
     shift, clean_sat = {"clean": [], "degraded": []}, []
@@ -162,9 +163,8 @@ def chroma_policy(a):
             for c in names:
                 if c in CHROMA: cc = apply_chroma(f, model(B), c)[:, 1:]
                 else:   # Fuser.colour_source / repair_colour at this blur, after the task's policy
-                    fu.colour = colours[names.index(c) - len(CHROMA.names())]
-                    cc = fu.repair_colour(apply_chroma(f, model(B), base), fu.colour_source(B, model(B)), tuple(f.shape[-2:]))[:, 1:]
-                    fu.colour = 0.0
+                    fc = repairers[names.index(c) - len(CHROMA.names())]
+                    cc = fc.repair_colour(apply_chroma(f, model(B), base), fc.colour_source(B, model(B)), tuple(f.shape[-2:]))[:, 1:]
                 err[(prot, c)].append(float((cc - ref).abs().mean()) * 255 / 2)
                 sat[(prot, c)].append(float(cc.abs().mean()) * 255 / 2)
         print(ds.names[i], {f"{p}/{c}": round(v[-1], 2) for (p, c), v in err.items()}, flush=True)
