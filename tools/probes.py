@@ -422,7 +422,8 @@ def guidance(a):
 
 def grain(a):
     """Where `restore` loses to the classical pipeline on degraded MSRS visible images (--n whole images of --split, the
-    'visible' protocol at --severity): PSNR and mean brightness of the restorer's output, of it after non-local means
+    'visible' protocol at --severity): PSNR and mean brightness of the restorer's diffusion output (--grain 0), of its
+    default output (with `restore.degrain`), of the diffusion output after plain non-local means
     (`baselines.denoise`, noise read from the output), of the classical pre-enhancement (white balance, low light,
     denoise), and the high-pass energy (mean |luma - its 2 px blur|, 0-255) of each against the clean image's: the
     grain the 1-step restorer leaves."""
@@ -441,8 +442,9 @@ def grain(a):
     rows = []
     for j, i in enumerate(evenly(list(range(len(ds))), a.n)):
         clean = f32(ds[i]["b"]); deg = degrade_protocol(clean, "visible", a.severity, seed=2000 + j)
-        out = r.restore(deg, steps=a.steps, seed=j, modality="visible")
-        for name, x in (("clean", clean), ("degraded input", deg), ("restore", out), ("restore + non-local means", denoise(out)),
+        out = r.restore(deg, steps=a.steps, seed=j, modality="visible", grain=0)   # the diffusion output itself, before `restore.degrain`
+        for name, x in (("clean", clean), ("degraded input", deg), ("restore --grain 0", out), ("restore (default: + degrain)", r.restore(deg, steps=a.steps, seed=j, modality="visible")),
+                        ("restore --grain 0 + non-local means", denoise(out)),
                         ("classical pre-enhancement", f32(pre_enhance(deg)))):
             rows.append(dict(image=ds.names[i], output=name, psnr=np.nan if name == "clean" else psnr(clean, x),
                              mean=float(luma(x).mean() * 255), highpass=hp(x)))
