@@ -95,18 +95,18 @@ def run_demo(out="demo_out", a=None, b=None, severity: float = 0.5, seed: int = 
     return report
 
 def diffusion_results(d_ir, d_vis, seed: int = 0, steps: int | None = None) -> dict:
-    "The shipped diffusion weights on the degraded pair: both sources restored, their GFF fusion, and the FCM fusion when its weights ship ({} without weights)."
+    "The shipped diffusion weights on the degraded pair: both sources restored (`restore`'s default restorer), their GFF fusion, and the FCM fusion when its weights ship ({} without weights)."
     from text_difuse.restore import Restorer
-    from text_difuse.weights import WEIGHTS_DIR, resolve, DEFAULT_RESTORER
+    from text_difuse.weights import WEIGHTS_DIR, resolve, DEFAULT_RESTORER, DEFAULT_FUSION_RESTORER
     from text_difuse.baselines import fuse_pair
     if not resolve(DEFAULT_RESTORER, "restorer").exists(): return {}
     r = Restorer.from_pretrained(DEFAULT_RESTORER)
-    out = {"infrared_restored": r.restore(d_ir, steps=steps, seed=seed, luma=r.luma_of("infrared"), modality="infrared"),
-           "visible_restored": r.restore(d_vis, steps=steps, seed=seed, luma=r.luma_of("visible"), modality="visible")}
+    out = {"infrared_restored": r.restore(d_ir, steps=steps, seed=seed, modality="infrared"),
+           "visible_restored": r.restore(d_vis, steps=steps, seed=seed, modality="visible")}
     out["restored_gff"] = fuse_pair(out["infrared_restored"], out["visible_restored"], "gff")
     if (WEIGHTS_DIR / "fcm_ivif.pt").exists():
         from text_difuse.fuse import Fuser
-        out["text_difuse_fcm"] = Fuser.from_pretrained("ivif", restorer=r).fuse(d_ir, d_vis, steps=steps, seed=seed)
+        out["text_difuse_fcm"] = Fuser.from_pretrained("ivif", restorer=DEFAULT_FUSION_RESTORER).fuse(d_ir, d_vis, steps=steps, seed=seed)
     return out
 
 def _figure(images: dict, scores: dict, path):

@@ -66,8 +66,9 @@ class AnchorHead(nn.Module):
 # %% ../nbs/20_fcm.ipynb
 TASKS = Registry("fusion task")
 TASKS.register("ivif", a="infrared", b="visible", datasets=("msrs", "roadscene"), chroma="matched", modalities=("infrared", "visible"),
-               colour=2.0)("ivif")   # a noisy visible source's colour repaired (fuse.Fuser colour, px): results/probes/chroma-policy-train-colour-repair.json
-TASKS.register("medical", a="MRI", b="CT/PET/SPECT", datasets=("harvard",), chroma="source", modalities=("medical", "medical"))("medical")
+               colour=2.0, retone="b")("ivif")   # a noisy visible source's colour repaired (fuse.Fuser colour, px): results/probes/chroma-policy-train-colour-repair.json
+TASKS.register("medical", a="MRI", b="CT/PET/SPECT", datasets=("harvard",), chroma="source", modalities=("medical", "medical"), retone="b")("medical")
+# retone: the sources whose condition fusion moves towards the tone head's correction, by how noisy they read (fuse.Fuser retone): results/probes/retone-train*.json
 
 # %% ../nbs/20_fcm.ipynb
 FUSION_RULES = Registry("feature fusion rule")

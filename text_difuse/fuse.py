@@ -17,7 +17,7 @@ from .restore import Restorer, TiledDenoiser, CHROMA, apply_chroma, check_min_si
 from .fcm import TASKS, FusionControlModule, FUSION_RULES, anchor_combine
 from .guide import DetailGuidance, GUIDANCE, noise_sigma, cleanliness
 from .losses import gaussian_blur
-from .weights import atomic_save, write_manifest, load_checked, resolve, KINDS, DEFAULT_RESTORER, pretrained_fcm
+from .weights import atomic_save, write_manifest, load_checked, resolve, KINDS, DEFAULT_FUSION_RESTORER, pretrained_fcm
 
 # %% auto 0
 __all__ = ['FCM_FORMAT', 'fused_denoiser', 'decode_fused', 'Fuser', 'save_fcm', 'load_fcm']
@@ -55,13 +55,15 @@ class Fuser:
     "Fuse two registered images with the diffusion model and a fusion rule (`fcm` module, or 'mean'/'max')."
     def __init__(self, restorer: Restorer, fcm: nn.Module | str = "mean", task: str = "ivif", manifest: dict | None = None,
                  chroma: str | None = None, fidelity: float | None = None, guidance: dict | None = None, tone: bool = False,
-                 colour: float | None = None, grain: float = DEGRAIN["strength"]):
-        "`tone`: put each source through the restorer's tone head first (off by default: it alters clean sources; measured in results/probes); `fidelity` None: the restorer formulation's (`Restorer.fuse_fidelity`, with its detail gain); `colour`: a noisy colour source's chroma repair, blur in px (0: off; None: the task's); `grain`: the fused image of noisy sources through `restore.degrain` at this strength (0: off)."
+                 colour: float | None = None, grain: float = DEGRAIN["strength"], retone: str | None = None):
+        "`tone`: put each source through the restorer's tone head first (off by default: it alters clean sources; measured in results/probes); `retone`: the sources ('a', 'b', 'ab'; '': none; None: the task's) moved towards their tone-corrected conditions by how noisy they read (a clean source is untouched); `fidelity` None: the restorer formulation's (`Restorer.fuse_fidelity`, with its detail gain); `colour`: a noisy colour source's chroma repair, blur in px (0: off; None: the task's); `grain`: the fused image of noisy sources through `restore.degrain` at this strength (0: off)."
         chroma = chroma or TASKS.meta(task)["chroma"]; CHROMA[chroma]
         colour = TASKS.meta(task).get("colour", 0.0) if colour is None else colour
         if not 0 <= float(colour) <= 64: raise ValueError(f"colour is a chroma blur in pixels, in [0, 64]; got {colour}")
         if not 0 <= float(grain) <= 10: raise ValueError(f"grain is a non-local-means strength in [0, 10]; got {grain}")
-        self.tone, self.colour, self.grain = bool(tone), float(colour), float(grain)
+        retone = TASKS.meta(task).get("retone", "") if retone is None else retone
+        if not set(retone) <= set("ab"): raise ValueError(f"retone names sources: 'a', 'b', 'ab' or '' (none); got {retone!r}")
+        self.tone, self.colour, self.grain, self.retone = bool(tone), float(colour), float(grain), retone
         self.restorer, self.task, self.manifest, self.chroma = restorer, task, manifest or {}, chroma
         unknown = set(guidance or {}) - set(GUIDANCE)
         if unknown: raise ValueError(f"unknown guidance settings {sorted(unknown)}; known: {', '.join(GUIDANCE)}")
@@ -72,9 +74,9 @@ class Fuser:
         self.fcm = (FUSION_RULES[fcm](restorer.model) if isinstance(fcm, str) else fcm).to(restorer.device).eval().requires_grad_(False)
 
     @classmethod
-    def from_pretrained(cls, task: str = "ivif", fcm="pretrained", restorer=DEFAULT_RESTORER, device=None, chroma: str | None = None,
+    def from_pretrained(cls, task: str = "ivif", fcm="pretrained", restorer=DEFAULT_FUSION_RESTORER, device=None, chroma: str | None = None,
                         fidelity: float | None = None, guidance: dict | None = None, tone: bool | None = None, colour: float | None = None,
-                        grain: float = DEGRAIN["strength"]) -> "Fuser":
+                        grain: float = DEGRAIN["strength"], retone: str | None = None) -> "Fuser":
         "The shipped restorer plus the shipped FCM of `task` (`fcm`: 'pretrained', a weights path, or a rule name); `tone` None: as the FCM was trained."
         TASKS[task]
         r = restorer if isinstance(restorer, Restorer) else Restorer.from_pretrained(restorer, device=device)
@@ -82,8 +84,8 @@ class Fuser:
         if isinstance(fcm, (str, Path)) and str(fcm) not in FUSION_RULES:
             module, manifest = load_fcm(fcm, r)
             tone = bool((manifest.get("training") or {}).get("tone", False)) if tone is None else tone
-            return cls(r, module, task, manifest, chroma, fidelity, guidance, tone, colour, grain)
-        return cls(r, fcm, task, chroma=chroma, fidelity=fidelity, guidance=guidance, tone=bool(tone), colour=colour, grain=grain)
+            return cls(r, module, task, manifest, chroma, fidelity, guidance, tone, colour, grain, retone)
+        return cls(r, fcm, task, chroma=chroma, fidelity=fidelity, guidance=guidance, tone=bool(tone), colour=colour, grain=grain, retone=retone)
 
     def _conditions(self, a, b) -> tuple:
         "Checked sources (`a` as luma) and their padded conditions: `(a, b, cond_a, cond_b, hw, whole-image stats)`, tone-corrected if `self.tone`."
@@ -121,6 +123,9 @@ class Fuser:
         (source-detail guidance included, each pair with its own gates). Without hooks (they are per pair: use `fuse`)."""
         steps, method, chroma = self._defaults(steps, method, chroma)
         prepared = [self._conditions(a, b) for a, b in pairs]
+        gates = [self.gates(p[0], p[1]) for p in prepared]   # each pair's noise, read once
+        fixes = [self.colour_source(p[1], p[3], g_[1]) for p, g_ in zip(prepared, gates)]   # from the conditions as they are
+        prepared = [(*p[:2], *self.retone_conditions(p[2], p[3], g_), *p[4:]) for p, g_ in zip(prepared, gates)]
         if len({p[2].shape for p in prepared}) > 1: raise ValueError(f"fuse_many needs pairs of one size, got {sorted({p[0].shape[:2] for p in prepared})}")
         cat = lambda j: torch.cat([p[j] for p in prepared])
         ca, cb = cat(2), cat(3)
@@ -128,14 +133,14 @@ class Fuser:
         dev = self.restorer.device
         g = [torch_generator(seed, dev.type) for _ in prepared]
         x_T = torch.cat([torch.randn(p[2].shape, generator=gi, device=dev) for p, gi in zip(prepared, g)])
-        hooks, gates = [], [self.gates(p[0], p[1]) for p in prepared]   # each pair's noise, read once
+        hooks = []
         if self.fidelity > 0:   # each pair's own guidance, stacked along the batch
             parts = [self.guidance_hook(p[0], p[1], p[2], p[3], self.fidelity, g_) for p, g_ in zip(prepared, gates)]
             hooks = [DetailGuidance(torch.cat([q.target for q in parts]), torch.cat([q.share for q in parts]), parts[0].sigma)]
         with torch.no_grad():
             x = sample(self._denoiser(ca, cb, stats, tile, overlap, batch), self.restorer.schedule, x_T, steps=steps, method=method, generator=g[0], hooks=hooks)
             x = apply_chroma(crop_to(x, prepared[0][4]).float(), crop_to(cb, prepared[0][4]), chroma)
-            x = torch.cat([self.repair_colour(xi[None], self.colour_source(p[1], p[3], g_[1]), p[4]) for xi, p, g_ in zip(x, prepared, gates)])
+            x = torch.cat([self.repair_colour(xi[None], fix, p[4]) for xi, p, fix in zip(x, prepared, fixes)])
         return [self.degrain(p[0], p[1], from_model(xi.permute(1, 2, 0).cpu().numpy(), grey=p[1].ndim == 2)) for xi, p in zip(x, prepared)]
 
     def _window_hw(self, window, padded, hw) -> tuple[int, int]:
@@ -155,6 +160,13 @@ class Fuser:
         if w <= 0: return None
         c = cb if self.tone else self.restorer.prepare(cb, TASKS.meta(self.task)["modalities"][1])   # a tone head's whole-image correction
         return w, gaussian_blur(c[:, 1:].float(), self.colour)
+
+    def retone_conditions(self, ca: torch.Tensor, cb: torch.Tensor, gates: tuple) -> tuple:
+        "`(ca, cb)`, each source named in `self.retone` moved towards its tone-corrected condition (the restorer's tone head, told the task's modality) by `1 - gate` (how noisy it reads, `gates`); unchanged without a tone head or when `self.tone` corrects every source already."
+        if self.tone or not self.retone or self.restorer.model.tone is None: return ca, cb
+        mods = TASKS.meta(self.task)["modalities"]
+        return tuple(c if s not in self.retone or g >= 1 else g * c + (1 - g) * self.restorer.prepare(c, m)
+                     for s, c, g, m in zip("ab", (ca, cb), gates, mods))
 
     def repair_colour(self, x: torch.Tensor, fix: tuple | None, hw) -> torch.Tensor:
         "`x` (model-space YCbCr, cropped to `hw`) with its Cb/Cr moved towards `fix` = `colour_source(...)` by its weight."
@@ -188,8 +200,9 @@ class Fuser:
         a, b, ca, cb, hw, stats = self._conditions(a, b)
         g = torch_generator(seed, self.restorer.device.type)
         x_T = torch.randn(ca.shape, generator=g, device=self.restorer.device)
-        gates = self.gates(a, b) if fidelity > 0 or self.colour else None   # each source's noise, read once
+        gates = self.gates(a, b) if fidelity > 0 or self.colour or self.retone else None   # each source's noise, read once
         fix = self.colour_source(b, cb, gates and gates[1])   # of the whole image, before any window
+        if gates: ca, cb = self.retone_conditions(ca, cb, gates)
         if window is not None:
             (ca, cb, x_T), hw = (z[..., window[0], window[1]] for z in (ca, cb, x_T)), self._window_hw(window, ca.shape[-2:], hw)
             fix = fix and (fix[0], fix[1][..., window[0], window[1]])

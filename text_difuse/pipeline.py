@@ -13,7 +13,7 @@ from .io import read_image, write_image, luma, check_same_size
 from .restore import CHROMA, MAX_SIDE, check_min_size, check_max_size, tile_grid
 from .fcm import TASKS, FUSION_RULES
 from .fuse import Fuser
-from .weights import DEFAULT_RESTORER
+from .weights import DEFAULT_FUSION_RESTORER
 from .locate import LOCATORS, prompt_mask, locator_kwargs
 from .prompts import prompt_strength
 import text_difuse.regions   # registers the region cues and the auto locator
@@ -102,7 +102,7 @@ def fuse_folder(fu: Fuser, todo: list, ns, bar) -> list[str]:
          arg("--steps", type=int, default=None, help="sampling steps (default: the restorer formulation's fusion steps, anchored 1, paper 25)"), arg("--seed", type=int, default=0),
          arg("--fcm", default="pretrained", help=f"pretrained (the shipped FCM of the task), an FCM weights file, or a feature rule ({', '.join(FUSION_RULES)})"),
          alias("--rule", "--fcm"),
-         arg("--restorer", default=DEFAULT_RESTORER, help="restorer weights (name or file)"), alias("--weights", "--restorer"),
+         arg("--restorer", default=DEFAULT_FUSION_RESTORER, help="restorer weights (name or file)"), alias("--weights", "--restorer"),
          arg("--text", default=None, help='prompt naming objects or regions to make salient, e.g. "people, cars", "strongly highlight the warm objects"'),
          arg("--locator", default="auto", choices=LOCATORS, help="the locator of --text (auto: objects with the YOLO detector, warm / bright / dark regions, other phrases with --model)"),
          arg("--detector", default=None, help="--text: YOLO detector weights (a registered name or a .pt file with its manifest)"),
@@ -115,6 +115,7 @@ def fuse_folder(fu: Fuser, todo: list, ns, bar) -> list[str]:
          arg("--fidelity", type=float, default=None, help="source-detail guidance strength in [0, 1] (0: off): keep the detail of sources that are not noisy; default: the restorer's formulation's (anchored 1, paper 0)"),
          arg("--grain", type=float, default=None, help="non-local-means strength on the fusion of noisy sources (0: off; clean sources are never filtered; default 1)"),
          arg("--colour", type=float, default=None, help="a noisy colour source's colour repair: tone-corrected chroma blurred over this many px, weighed by its noise (0: off; default: the task's, ivif 2, medical 0)"),
+         arg("--retone", default=None, choices=["", "a", "b", "ab"], help="sources moved towards the tone head's exposure / colour correction by how noisy they read (clean sources: untouched; '': off; default: the task's, b)"),
          arg("--max-side", type=int, default=MAX_SIDE, help="refuse larger inputs (the refusal says how long they would take)"),
          arg("--overwrite", action="store_true", help="replace existing outputs (folder mode: fuse again the pairs already fused)"), compute=True)
 def fuse_cmd(ns):
@@ -140,7 +141,7 @@ def fuse_cmd(ns):
         jobs = [(Path(ns.b).stem, *srcs, outs)]
     todo = [j for j in jobs if ns.overwrite or not all(o.exists() for o in j[3].values())]
     if len(todo) < len(jobs): print(f"{len(jobs) - len(todo)} pair(s) already fused in {out}: skipped (--overwrite fuses them again)", file=sys.stderr)
-    fu = Fuser.from_pretrained(ns.task, ns.fcm, ns.restorer, chroma=ns.chroma, fidelity=ns.fidelity, colour=ns.colour, **({} if ns.grain is None else {"grain": ns.grain}))
+    fu = Fuser.from_pretrained(ns.task, ns.fcm, ns.restorer, chroma=ns.chroma, fidelity=ns.fidelity, colour=ns.colour, retone=ns.retone, **({} if ns.grain is None else {"grain": ns.grain}))
     failed, t0 = [], time.time()
     batched = bool(ns.a_dir) and not ns.text   # plain folder fusion: same-size pairs together, a bar with the ETA
     if batched:

@@ -192,14 +192,15 @@ def degrain(img: np.ndarray, out: np.ndarray, strength: float = DEGRAIN["strengt
 class Restorer:
     "A trained degradation-removal diffusion model ready to restore images."
     def __init__(self, model: CondUNet, schedule: Schedule, pred_type: str = "v", manifest: dict | None = None,
-                 device=None, bf16: bool = True, source: str = "", anchor: str = "none"):
+                 device=None, bf16: bool = True, source: str = "", anchor: str = "none", luma: str = "free"):
         spec = DiffusionSpec(pred_type=pred_type, anchor=anchor)   # validates the parametrisation and the anchor
         self.device = pick_device(device) if not isinstance(device, torch.device) else device
         # channels-last convolutions are ~2x faster on CPU (oneDNN) and no less exact
         self.fmt = torch.channels_last if self.device.type == "cpu" else torch.contiguous_format
         self.model = model.to(self.device, memory_format=self.fmt).eval().requires_grad_(False)
         self.schedule, self.pred_type, self.manifest, self.bf16, self.source = schedule, pred_type, manifest or {}, bf16, source
-        self.anchor = anchor
+        self.anchor, self.luma = anchor, luma   # `luma`: the brightness policy the weights were trained for behind their tone head (LUMA)
+        LUMA[luma]
         self.method, self.steps = sampling_of(spec)   # the formulation's defaults
         self.fuse_steps = sampling_of(spec, "fuse")[1]   # and its step count for fusion
         self.fuse_fidelity, self.fuse_gain = guidance_of(spec)   # and fusion's source-detail guidance
@@ -213,7 +214,7 @@ class Restorer:
         model = CondUNet(UNetConfig.from_dict(ck["unet"]))
         try: model.load_state_dict({k: v.float() if v.is_floating_point() else v for k, v in ck["state_dict"].items()})
         except RuntimeError as e: raise ValueError(f"{path}: weights do not fit the network of its config: {e}") from e
-        return cls(model, spec.make_schedule(), spec.pred_type, manifest, device, bf16, str(path), spec.anchor)
+        return cls(model, spec.make_schedule(), spec.pred_type, manifest, device, bf16, str(path), spec.anchor, ck.get("luma", "free"))
 
     @property
     def multiple(self) -> int: return self.model.multiple
@@ -223,8 +224,8 @@ class Restorer:
         return cond_stats(cond) if self.model.cfg.global_context else None
 
     def luma_of(self, modality: str | None) -> str:
-        "The brightness policy for an image of `modality`: 'free' where the network sets exposure itself (a tone head), else `luma_for(modality)`."
-        return "free" if self.model.tone is not None else luma_for(modality)
+        "The brightness policy for an image of `modality`: where a tone head sets the exposure, the weights' own (`free`, or `anchored` to the tone-corrected condition for a U-Net trained so, `train-restore --luma anchored`), else `luma_for(modality)`."
+        return self.luma if self.model.tone is not None else luma_for(modality)
 
     def prepare(self, cond: torch.Tensor, modality: str | None = None) -> torch.Tensor:
         "The condition the network works from: the whole image `cond` through the tone head, told `modality` if known (None: it decides from the image); `cond` itself without a tone head. Once per image, before tiling."
@@ -260,9 +261,10 @@ class Restorer:
 
     def restore(self, img: np.ndarray, steps: int | None = None, method: str | None = None, seed: int | None = 0, eta: float = 0.0,
                 hooks: Sequence[Callable] = (), progress: bool = False, tile: int | tuple | None = 256, overlap: int = 64,
-                chroma: str = "diffused", luma: str = "free", modality: str | None = None, tone: bool = True, batch: int = 1,
+                chroma: str = "diffused", luma: str | None = None, modality: str | None = None, tone: bool = True, batch: int = 1,
                 grain: float = DEGRAIN["strength"]) -> np.ndarray:
-        "Restore a grey HxW or RGB HxWx3 image (float [0,1] or uint8) in `tile` windows (None: whole; `batch` of them per forward), colour by `CHROMA[chroma]`, brightness by `LUMA[luma]`, the grain of a noisy input filtered at strength `grain` (`degrain`; 0: off); same shape out, float32 [0,1]."
+        "Restore a grey HxW or RGB HxWx3 image (float [0,1] or uint8) in `tile` windows (None: whole; `batch` of them per forward), colour by `CHROMA[chroma]`, brightness by `LUMA[luma]` (None: `luma_of(modality)`), the grain of a noisy input filtered at strength `grain` (`degrain`; 0: off); same shape out, float32 [0,1]."
+        luma = self.luma_of(modality) if luma is None else luma
         CHROMA[chroma]; LUMA[luma]
         steps, method = steps or self.steps, method or self.method
         img = np.asarray(img)
@@ -299,7 +301,7 @@ class Restorer:
          arg("--batch", type=int, default=1, help="tiles per network forward (more: faster on a GPU, more memory)"),
          arg("--chroma", default="diffused", choices=list(CHROMA), help="colour policy: diffused (the model's Cb/Cr), matched, source"),
          arg("--modality", default="auto", choices=["auto", *MODALITY_LUMA], help="what the image is: a tone head is told it (auto: it decides from the image); for a network without one it sets the default --luma (visible: free, infrared / medical: anchored; auto: grey images anchored, colour free)"),
-         arg("--luma", default=None, choices=list(LUMA), help="brightness policy: free (the model's), anchored (the input's mean kept); default from the network / --modality"),
+         arg("--luma", default=None, choices=list(LUMA), help="brightness policy: free (the model's), anchored (the mean of the condition kept: the input's, or the tone head's correction of it); default from the weights / --modality"),
          arg("--no-tone", action="store_true", help="skip the tone head's whole-image exposure / colour correction (for an input that is already well exposed: closer to unchanged)"),
          arg("--grain", type=float, default=DEGRAIN["strength"], help="non-local-means strength on the restoration of a noisy input (0: off; a clean input is never filtered)"),
          arg("--fp32", action="store_true", help="run in fp32 instead of bf16 autocast"),
@@ -315,8 +317,9 @@ def restore_cmd(ns):
     check_min_size(img.shape[:2]); check_max_size(img.shape[:2], ns.max_side, ns.steps or r.steps)
     if ns.luma is None:
         if r.model.tone is not None and not ns.no_tone:   # the tone head sets the exposure of the whole image (told --modality if given)
-            ns.luma = "free"
-            print(f"brightness and colour: the tone head's ({'decided from the image' if ns.modality == 'auto' else 'told: ' + ns.modality}; --luma anchored keeps the input's mean)")
+            ns.luma = r.luma_of(None)
+            print(f"brightness and colour: the tone head's ({'decided from the image' if ns.modality == 'auto' else 'told: ' + ns.modality}"
+                  f"{', the U-Net keeps its brightness' if ns.luma == 'anchored' else ''}; --no-tone --luma anchored keeps the input's mean)")
             odds = r.modality_odds(img) if ns.modality == "auto" else None
             if odds: print("  it takes the image for " + ", ".join(f"{k} {v:.2f}" for k, v in odds.items()) + " (--modality to tell it)")
         elif r.model.cfg.global_context and ns.modality == "auto":   # the network sees the whole image and sets its exposure

@@ -121,6 +121,8 @@ class TrainConfig:
     w_tone: float = 1.0                             # weight of the tone head's own loss: its corrected condition against the clean crop
     w_classify: float = 0.1                         # weight of the cross-entropy of a tone_auto 'classify' head against the true modality
     classify_views: str = "crops"                   # what that classifier learns from: 'crops' (the crop's view, rotated) or 'scenes' (upright whole-scene views, as `restore` shows it)
+    luma: str = "free"                              # 'anchored': the x0 estimate keeps its condition's mean Y in the loss, as `restore` then samples
+                                                    # these weights (behind a tone head that sets the exposure: the U-Net learns detail, not brightness)
     high_t: float = 0.5                             # fraction of samples at the last timestep (x_t pure noise): the restoration
                                                     # the sampler's first step makes from the condition alone (0: uniform t)
     data_root: str | None = None
@@ -146,6 +148,8 @@ class TrainConfig:
             if int(getattr(self, k)) < (0 if k == "iters" else 1): raise ValueError(f"--{k.replace('_', '-')} must be >= {0 if k == 'iters' else 1}, got {getattr(self, k)}")
         if not 0.0 <= self.high_t <= 1.0: raise ValueError(f"high_t is a fraction of samples, in [0, 1]; got {self.high_t}")
         if self.freeze_tone and (self.tone_only or not self.unet.get("tone_knots")): raise ValueError("freeze_tone trains the U-Net behind a tone head: it needs tone_knots > 0 and not tone_only")
+        if self.luma not in ("free", "anchored"): raise ValueError(f"luma is 'free' or 'anchored', got {self.luma!r}")
+        if self.luma == "anchored" and self.pred_type != "x0": raise ValueError(f"luma 'anchored' shifts the x0 estimate: it needs pred_type 'x0', got {self.pred_type!r}")
         if self.tone_only and not self.unet.get("tone_knots"): raise ValueError("tone_only trains the tone head: the network needs tone_knots > 0")
         if self.tone_auto_only and not (self.tone_only and self.weight_decay == 0):
             raise ValueError("tone_auto_only trains the tone head's 'auto' path alone: it needs tone_only and weight_decay 0 (decay would move the told modalities' embedding rows)")
@@ -243,6 +247,7 @@ def train_restore(cfg: TrainConfig, pool: list[PoolImage] | None = None) -> dict
         with torch.autocast(device.type, dtype=torch.bfloat16, enabled=use_bf16):
             pred = model(x_t, t, cond, stats if ucfg.global_context else None)
         pred = pred.float() + cond if spec.anchor == "cond" else pred.float()   # anchored: the network adds a residual
+        if cfg.luma == "anchored": pred = torch.cat([pred[:, :1] - pred[:, :1].mean((-2, -1), keepdim=True) + cond[:, :1].mean((-2, -1), keepdim=True), pred[:, 1:]], 1)
         loss = LOSSES[cfg.loss](pred, tgt)
         l_tone = F.mse_loss(cond, clean) if model.tone is not None else loss.new_zeros(())
         if cfg.w_tone and model.tone is not None and not cfg.freeze_tone: loss = loss + cfg.w_tone * l_tone
@@ -283,7 +288,7 @@ def export_weights(ckpt, out_path, dtype=torch.float16) -> dict:
     ck = torch.load(ckpt, map_location="cpu", weights_only=False) if not isinstance(ckpt, dict) else ckpt
     sd = {k: (v.to(dtype) if v.is_floating_point() else v).contiguous() for k, v in ck["ema"].items()}
     out_path = Path(out_path)
-    meta = dict(format=WEIGHTS_FORMAT, unet=ck["unet"], **DiffusionSpec.from_dict(ck).to_dict())
+    meta = dict(format=WEIGHTS_FORMAT, unet=ck["unet"], **DiffusionSpec.from_dict(ck).to_dict(), luma=ck.get("train", {}).get("luma", "free"))
     atomic_save(dict(meta, state_dict=sd), out_path)
     tr = ck.get("train", {})
     manifest = dict(meta, dtype=str(dtype).replace("torch.", ""), n_params=int(sum(v.numel() for v in sd.values() if v.is_floating_point())),
@@ -292,7 +297,7 @@ def export_weights(ckpt, out_path, dtype=torch.float16) -> dict:
                     final_loss=None if ck.get("loss") is None or math.isnan(ck["loss"]) else round(float(ck["loss"]), 6),
                     data=dict(sources=tr.get("weights"), crop=tr.get("crop"), batch=tr.get("batch"), p_clean=tr.get("p_clean"),
                               n_images=ck.get("n_pool"), degradations="text_difuse.degrade.random_for_modality"),
-                    training={k: tr.get(k) for k in ("lr", "warmup", "ema_decay", "grad_clip", "loss", "seed", "bf16", "preset", "init", "unet")},
+                    training={k: tr.get(k) for k in ("lr", "warmup", "ema_decay", "grad_clip", "loss", "seed", "bf16", "preset", "init", "unet", "freeze_tone", "high_t", "luma")},
                     hardware=ck.get("hardware"), exported=datetime.datetime.now().isoformat(timespec="seconds"))
     return write_manifest(out_path, manifest)
 
@@ -326,6 +331,7 @@ _D = lambda f: TrainConfig.__dataclass_fields__[f].default   # one source of def
          arg("--sources", default=None, help="source weights as JSON, e.g. '{\"bsds500\": 1, \"msrs_ir\": 2}'; sources: " + ", ".join(SOURCES)),
          alias("--weights", "--sources"),
          arg("--p-clean", type=float, default=_D("p_clean"), help="fraction of samples left clean (identity targets): higher keeps clean inputs closer to unchanged"),
+         arg("--luma", default=_D("luma"), choices=["free", "anchored"], help="anchored: the U-Net's clean estimate keeps its condition's mean brightness in the loss (with --freeze-tone: the tone head sets the exposure), and `restore` samples the exported weights so"),
          arg("--high-t", type=float, default=_D("high_t"), help="fraction of samples at the last timestep (pure-noise x_t): trains the restoration of the sampler's first step"),
          arg("--export", default=None, help="after training, export the EMA weights to this .pt file"), compute=True)
 def train_restore_cmd(ns):
@@ -333,7 +339,7 @@ def train_restore_cmd(ns):
     if ns.init: check_input(ns.init, "--init", "file")
     cfg = TrainConfig(out=ns.out, preset=ns.preset, iters=ns.iters, batch=ns.batch, crop=ns.crop, lr=ns.lr,
                       max_minutes=ns.max_minutes, resume=ns.resume, overwrite=ns.overwrite, init=ns.init, data_root=ns.data_root, seed=ns.seed,
-                      ckpt_every=ns.ckpt_every, log_every=ns.log_every, threads=ns.threads, device=ns.device, bf16=not ns.fp32, p_clean=ns.p_clean, high_t=ns.high_t,
+                      ckpt_every=ns.ckpt_every, log_every=ns.log_every, threads=ns.threads, device=ns.device, bf16=not ns.fp32, p_clean=ns.p_clean, high_t=ns.high_t, luma=ns.luma,
                       pred_type=FORMULATIONS[ns.formulation].pred_type, anchor=FORMULATIONS[ns.formulation].anchor,
                       unet={"global_context": not ns.no_context, "tone_knots": 0 if ns.no_tone else TrainConfig().unet["tone_knots"], "tone_auto": ns.tone_auto,
                             **({"classify_norm": True} if ns.classify_norm else {})}, w_tone=ns.w_tone, w_classify=ns.w_classify, classify_views=ns.classify_views, tone_only=ns.tone_only or ns.tone_auto_only, tone_auto_only=ns.tone_auto_only, freeze_tone=ns.freeze_tone,

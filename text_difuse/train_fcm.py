@@ -17,7 +17,7 @@ from .cli import command, arg, alias, check_input, check_output
 from .unet import to_model
 from .schedule import respace
 from .restore import Restorer
-from .weights import WEIGHTS_DIR, atomic_save, DEFAULT_RESTORER
+from .weights import WEIGHTS_DIR, atomic_save, DEFAULT_FUSION_RESTORER
 from .fcm import FusionControlModule, anchor_combine
 from .unet import split_features
 from .fcm import TASKS
@@ -96,7 +96,7 @@ class FCMTrainConfig:
     "Settings of `train_fcm`."
     task: str = "ivif"
     out: str = "checkpoints/fcm_ivif"
-    restorer: str = DEFAULT_RESTORER
+    restorer: str = DEFAULT_FUSION_RESTORER
     iters: int = 3000
     batch: int = 8
     crop: int = 128

@@ -9,9 +9,9 @@ from pathlib import Path
 from .core import Registry
 
 # %% auto 0
-__all__ = ['WEIGHTS_DIR', 'ARTIFACTS', 'DEFAULT_RESTORER', 'KINDS', 'sha256_file', 'atomic_write', 'atomic_save', 'atomic_text',
-           'atomic_copy', 'stale_temporaries', 'manifest_path', 'write_manifest', 'verify', 'names_of', 'resolve',
-           'pretrained_fcm', 'load_checked']
+__all__ = ['WEIGHTS_DIR', 'ARTIFACTS', 'DEFAULT_RESTORER', 'DEFAULT_FUSION_RESTORER', 'KINDS', 'sha256_file', 'atomic_write',
+           'atomic_save', 'atomic_text', 'atomic_copy', 'stale_temporaries', 'manifest_path', 'write_manifest',
+           'verify', 'names_of', 'resolve', 'pretrained_fcm', 'load_checked']
 
 # %% ../nbs/09_weights.ipynb
 import text_difuse as _pkg
@@ -103,7 +103,8 @@ def resolve(name_or_path, kind: str) -> Path:
     return p
 
 # %% ../nbs/09_weights.ipynb
-DEFAULT_RESTORER = "anchored"   # what every command restores and fuses with unless told (--restorer): chosen by measurement (results/README.md)
+DEFAULT_RESTORER = "anchored"           # what `restore` (and the restoration benchmark) use unless told (--restorer): chosen by measurement (results/README.md)
+DEFAULT_FUSION_RESTORER = "anchored"    # what fusion runs on unless told: the restorer the shipped FCMs were trained over (over behind_tone they gained nothing, measured)
 
 def pretrained_fcm(task: str, restorer_sha256: str | None = None) -> Path:
     "The shipped FCM of `task` for the restorer with `restorer_sha256`: the registered FCM of that task (not an ablation one) whose manifest names that restorer, else the one named `task`."

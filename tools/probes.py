@@ -265,7 +265,7 @@ def fidelity(a):
     if set(parts) - set(_PARTS): raise SystemExit(f"--parts: unknown {sorted(set(parts) - set(_PARTS))}; known: {', '.join(_PARTS)}, grain:S")
     for w in a.weights.split(","):
         r = Restorer.from_pretrained(w)
-        luma = lambda lm: "free" if r.model.cfg.global_context else luma_for(lm)   # a context network sets the exposure itself
+        luma = lambda lm: a.luma or r.luma_of(None if r.model.cfg.global_context else lm)   # as `restore` picks it, unless --luma
         for part in parts:
             if part != "full" and r.model.tone is None: continue
             for j, (mod, proto, lm, name, clean) in enumerate(items):
@@ -355,7 +355,7 @@ def exposure(a):
     rows, shown = [], {}
     for w in a.weights.split(","):
         r = Restorer.from_pretrained(w)
-        luma = "free" if r.model.cfg.global_context else luma_for("infrared")   # what `restore --modality auto` picks for grey
+        luma = a.luma or r.luma_of(None if r.model.cfg.global_context else "infrared")   # what `restore --modality auto` picks for grey, unless --luma
         for j, (kind, name, clean, spec) in enumerate(items):
             clean = clean.astype(np.float32) / 255.0 if clean.dtype == np.uint8 else clean.astype(np.float32)
             deg = apply_spec(clean, spec, seed=4000 + j) if spec else clean
@@ -518,7 +518,41 @@ def table3_budget(a):
     return dict(measure=table3_budget.__doc__.replace("\n    ", " "), row=a.row, pretrained=str(init), pretrained_sha256=pre["sha256"], rows=rows)
 
 
-PROBES = {"table3-budget": table3_budget, "remod-lr": remod_lr, "chroma": chroma, "chroma-policy": chroma_policy, "luma-policy": luma_policy, "fusion-ceiling": fusion_ceiling, "fidelity": fidelity, "guidance": guidance, "noise-levels": noise_levels, "exposure": exposure, "grain": grain}
+def retone(a):
+    """Fusion with each `--retones` setting (fuse.Fuser retone: the sources whose condition is moved towards the tone
+    head's correction by how noisy they read; '' = off), on clean and on degraded pairs (the fusion benchmark's protocols
+    at --severity; metrics against the clean sources): five fusion metrics, colour error against the clean colour source,
+    mean brightness of the fused image and of the clean b source (0-255), and each source's gate (1 = reads clean)."""
+    from text_difuse.degrade import degrade_protocol
+    from text_difuse.fuse import Fuser
+    from text_difuse.metrics import fusion_metrics, chroma_error
+    from text_difuse.restore import Restorer
+    r0 = Restorer.from_pretrained(a.restorer)
+    fusers = {t: Fuser.from_pretrained(t, restorer=r0) for t in ("ivif", "medical")}
+    mean255 = lambda x: float(np.asarray(x, np.float32).mean() * (1.0 if np.asarray(x).dtype == np.uint8 else 255.0))
+    rows = []
+    for j, (st, task, name, x, y) in enumerate(probe_pairs(a)):
+        if st == "MSRS": x, y = _centre(x, 256, 320), _centre(y, 256, 320)
+        fu = fusers["ivif" if st == "MSRS" else "medical"]
+        pa, pb = ("infrared", "visible") if st == "MSRS" else ("medical", "medical")
+        for src, (sa, sb) in (("clean", (x, y)), ("degraded", (degrade_protocol(x, pa, a.severity, seed=1000 + j), degrade_protocol(y, pb, a.severity, seed=2000 + j)))):
+            ga, gb = fu.gates(sa, sb)
+            for rt in a.retones.split(","):
+                fu.retone = rt
+                f = fu.fuse(sa, sb, steps=a.steps, seed=j)
+                rows.append(dict(set=st, sources=src, retone=rt or "off", name=name, gate_a=ga, gate_b=gb, colour_err=chroma_error(f, y) if np.asarray(y).ndim == 3 else np.nan,
+                                 mean_fused=mean255(f), mean_b_clean=mean255(y), **fusion_metrics(x, y, f)))
+            print(st, src, name, {q["retone"]: round(q["VIF"], 3) for q in rows[-len(a.retones.split(",")):]}, flush=True)
+    import pandas as pd
+    df = pd.DataFrame(rows)
+    summary = df.groupby(["set", "sources", "retone"], sort=False).mean(numeric_only=True).round(4).reset_index()
+    print(summary.to_string())
+    return dict(measure=retone.__doc__.replace("\n    ", " "), split=a.split, steps=a.steps, n_pairs=a.n, severity=a.severity, msrs_crop=[256, 320],
+                restorer=a.restorer, restorer_sha256=r0.manifest.get("sha256"), fcm_sha256={t: f.manifest.get("sha256") for t, f in fusers.items()},
+                rows=[{k: v for k, v in q.items() if not (isinstance(v, float) and np.isnan(v))} for q in summary.to_dict("records")])
+
+
+PROBES = {"table3-budget": table3_budget, "remod-lr": remod_lr, "chroma": chroma, "chroma-policy": chroma_policy, "luma-policy": luma_policy, "fusion-ceiling": fusion_ceiling, "fidelity": fidelity, "guidance": guidance, "noise-levels": noise_levels, "exposure": exposure, "grain": grain, "retone": retone}
 
 if __name__ == "__main__":
     p = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
@@ -535,6 +569,7 @@ if __name__ == "__main__":
     p.add_argument("--n", type=int, default=8, help="chroma-policy: day pairs, evenly spaced; luma-policy / fusion-ceiling / fidelity: MSRS and Harvard pairs each")
     p.add_argument("--weights", default="compact", help="fidelity / exposure: comma-separated restorer weights (names or .pt files with manifests)")
     p.add_argument("--parts", default="full", help="fidelity: which parts of each restorer to score: full, no-tone (its U-Net without the tone head), tone-only (the tone head alone), no-grain (restore without degrain), grain:S (degrain at strength S)")
+    p.add_argument("--luma", default=None, help="fidelity / exposure: brightness policy for every restorer (free, anchored; default: what `restore` picks for it)")
     p.add_argument("--auto", action="store_true", help="fidelity: the tone head is not told the modality (what `restore --modality auto`, the default, does)")
     p.add_argument("--restorer", default="compact", help="fusion-ceiling: restorer weights (name or .pt with manifest)")
     p.add_argument("--fcm", default="", help="fusion-ceiling: FCM weights per task, e.g. ivif=a.pt,medical=b.pt (default: the shipped ones)")
@@ -548,6 +583,7 @@ if __name__ == "__main__":
     p.add_argument("--unguided", action=argparse.BooleanOptionalAction, default=True, help="guidance: also run ours without guidance")
     p.add_argument("--row", default="infrared", help="table3-budget: the Table 3 row")
     p.add_argument("--variants", default='[{"warmup_epochs": 0}, {"epochs": 20}, {"imgsz": 416}]', help="table3-budget: JSON list of ultralytics train overrides")
+    p.add_argument("--retones", default=",b,ab", help="retone: comma-separated Fuser retone settings ('' = off)")
     p.add_argument("--tag", default="", help="suffix of the output name (keeps runs with other weights apart)")
     a = p.parse_args()
     import json, torch
@@ -557,7 +593,7 @@ if __name__ == "__main__":
     t0 = time.time()
     res = PROBES[a.probe](a)
     name = a.probe + (f"{'-harvard' if a.dataset == 'harvard' else ''}-{a.split}" if a.probe == "chroma-policy" else
-                      f"-{a.split}" if a.probe in ("luma-policy", "fusion-ceiling", "fidelity", "guidance", "noise-levels", "exposure", "grain") else "")
+                      f"-{a.split}" if a.probe in ("luma-policy", "fusion-ceiling", "fidelity", "guidance", "noise-levels", "exposure", "grain", "retone") else "")
     name += f"-{a.tag}" if a.tag else ""
     (od / f"{name}.json").write_text(json.dumps(res, indent=1) + "\n")
     save_params(od, dict(vars(a), wall_seconds=round(time.time() - t0, 1)), name=f"{name}.params.json")
