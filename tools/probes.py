@@ -549,7 +549,8 @@ def retone(a):
     print(summary.to_string())
     return dict(measure=retone.__doc__.replace("\n    ", " "), split=a.split, steps=a.steps, n_pairs=a.n, severity=a.severity, msrs_crop=[256, 320],
                 restorer=a.restorer, restorer_sha256=r0.manifest.get("sha256"), fcm_sha256={t: f.manifest.get("sha256") for t, f in fusers.items()},
-                rows=[{k: v for k, v in q.items() if not (isinstance(v, float) and np.isnan(v))} for q in summary.to_dict("records")])
+                rows=[{k: v for k, v in q.items() if not (isinstance(v, float) and np.isnan(v))} for q in summary.to_dict("records")],
+                per_pair=[{k: (round(v, 4) if isinstance(v, float) else v) for k, v in q.items() if not (isinstance(v, float) and np.isnan(v))} for q in rows])
 
 
 PROBES = {"table3-budget": table3_budget, "remod-lr": remod_lr, "chroma": chroma, "chroma-policy": chroma_policy, "luma-policy": luma_policy, "fusion-ceiling": fusion_ceiling, "fidelity": fidelity, "guidance": guidance, "noise-levels": noise_levels, "exposure": exposure, "grain": grain, "retone": retone}
