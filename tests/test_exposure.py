@@ -17,8 +17,9 @@ def test_auto_exposure_brightens_dark_photos_and_keeps_infrared_nights(data_root
     from text_difuse.io import luma
     from text_difuse.repro import evenly
     from text_difuse.restore import Restorer
+    from text_difuse.weights import DEFAULT_RESTORER
     torch.set_num_threads(1)
-    r = Restorer.from_pretrained("anchored", device="cpu")
+    r = Restorer.from_pretrained(DEFAULT_RESTORER, device="cpu")
     f = lambda x: x.astype(np.float32) / (255.0 if x.dtype == np.uint8 else 1.0)
     rs = load_dataset("roadscene", None, data_root)
     gain = []

@@ -1,4 +1,4 @@
-"""Golden outputs of the shipped weights: the restorer, the anchored candidate and both FCMs on a small fixed input (fp32, fixed seeds), so a
+"""Golden outputs of the shipped weights: the paper-formulation restorer, the anchored one (fusion's), restore's default and both FCMs on a small fixed input (fp32, fixed seeds), so a
 silent change of weights, sampling or pre/post-processing fails CI. Tolerance: 2e-4 on [0, 1] image statistics and
 pixels (fp32 on CPU; what differs between oneDNN builds is ~1e-6), except the paper formulation's outputs: its 25 ancestral
 steps amplify those differences (measured: 8e-3 on a pixel between an AMD EPYC and the machine the values were made on), so
@@ -39,6 +39,10 @@ def outputs() -> dict:
     out["restorer_anchored"] = ra.manifest["sha256"]
     out["restore_anchored_visible"] = _summary(ra.restore(vis, seed=0, tile=None))
     out["restore_anchored_infrared"] = _summary(ra.restore(ir, seed=0, tile=None, modality="infrared"))
+    rb = Restorer.from_pretrained("behind_tone", device="cpu", bf16=False)   # restore's default (its U-Net behind the tone head, luma anchored)
+    out["restorer_behind_tone"] = rb.manifest["sha256"]
+    out["restore_behind_tone_visible"] = _summary(rb.restore(vis, seed=0, tile=None))
+    out["restore_behind_tone_infrared"] = _summary(rb.restore(ir, seed=0, tile=None, modality="infrared"))
     for task in ("ivif", "medical"):
         for tag, rr in (("", ra), ("_paper", r)):   # the default pipeline, and the paper formulation with the FCMs trained over it
             fu = Fuser.from_pretrained(task, restorer=rr)

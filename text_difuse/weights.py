@@ -83,6 +83,7 @@ def verify(path, fmt: str | None = None, required=(), what: str = "weights") -> 
 # %% ../nbs/09_weights.ipynb
 ARTIFACTS = Registry("shipped artifact")
 for _kind, _name, _file, _meta in [("restorer", "compact", "restore_compact.pt", {}), ("restorer", "anchored", "restore_anchored.pt", {}),
+                                   ("restorer", "behind_tone", "restore_behind_tone.pt", {}),   # anchored's U-Net fine-tuned behind its frozen tone head
                                    ("fcm", "ivif", "fcm_ivif.pt", dict(task="ivif")), ("fcm", "medical", "fcm_medical.pt", dict(task="medical")),
                                    ("fcm", "ivif_paper", "fcm_ivif_paper.pt", dict(task="ivif")), ("fcm", "medical_paper", "fcm_medical_paper.pt", dict(task="medical")),   # over compact
                                    ("fcm", "ivif_nograd_anchored", "fcm_ivif_nograd_anchored.pt", dict(task="ivif", ablation=True)),   # w/o the gradient loss (Table 4), over the default restorer
@@ -103,7 +104,7 @@ def resolve(name_or_path, kind: str) -> Path:
     return p
 
 # %% ../nbs/09_weights.ipynb
-DEFAULT_RESTORER = "anchored"           # what `restore` (and the restoration benchmark) use unless told (--restorer): chosen by measurement (results/README.md)
+DEFAULT_RESTORER = "behind_tone"        # what `restore` (and the restoration benchmark) use unless told (--restorer): chosen by measurement (results/README.md)
 DEFAULT_FUSION_RESTORER = "anchored"    # what fusion runs on unless told: the restorer the shipped FCMs were trained over (over behind_tone they gained nothing, measured)
 
 def pretrained_fcm(task: str, restorer_sha256: str | None = None) -> Path:
