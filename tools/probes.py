@@ -553,7 +553,36 @@ def retone(a):
                 per_pair=[{k: (round(v, 4) if isinstance(v, float) else v) for k, v in q.items() if not (isinstance(v, float) and np.isnan(v))} for q in rows])
 
 
-PROBES = {"table3-budget": table3_budget, "remod-lr": remod_lr, "chroma": chroma, "chroma-policy": chroma_policy, "luma-policy": luma_policy, "fusion-ceiling": fusion_ceiling, "fidelity": fidelity, "guidance": guidance, "noise-levels": noise_levels, "exposure": exposure, "grain": grain, "retone": retone}
+def visible_exposure(a):
+    """Where `restore` loses on MSRS visible: --n day and --n night visible images of --split, degraded by the visible
+    protocol at --severity, restored told 'visible'. Mean brightness (0-255) of the clean, degraded, tone-corrected
+    (the tone head alone) and restored images, PSNR of the tone-corrected and restored images, and, as a diagnosis
+    only, PSNR of the restoration scaled to the clean image's mean (an oracle gain: what exposure alone costs)."""
+    from text_difuse.data import load_dataset
+    from text_difuse.degrade import degrade_protocol
+    from text_difuse.metrics import psnr
+    from text_difuse.repro import evenly
+    from text_difuse.restore import Restorer
+    r = Restorer.from_pretrained(a.restorer)
+    ms = load_dataset("msrs", split=a.split, root=a.root)
+    f = lambda x: x.astype(np.float32) / (255.0 if x.dtype == np.uint8 else 1.0)
+    rows = []
+    for g in ("day", "night"):
+        for j, i in enumerate(evenly([k for k, gg in enumerate(ms.groups) if gg == g], a.n)):
+            clean = f(ms[i]["b"]); deg = degrade_protocol(clean, "visible", a.severity, seed=7 + j)
+            tone, out = _tone_only(r, deg, dict(modality="visible")), r.restore(deg, steps=a.steps, seed=j, modality="visible")
+            rows.append(dict(group=g, name=ms.names[i], mean_clean=255 * float(clean.mean()), mean_degraded=255 * float(deg.mean()),
+                             mean_tone=255 * float(tone.mean()), mean_restored=255 * float(out.mean()), psnr_tone=psnr(tone, clean),
+                             psnr_restored=psnr(out, clean), psnr_restored_oracle_gain=psnr(np.clip(out * clean.mean() / max(out.mean(), 1e-6), 0, 1), clean)))
+    import pandas as pd
+    df = pd.DataFrame(rows)
+    by = df.groupby("group", sort=False).mean(numeric_only=True).round(3).reset_index()
+    print(df.round(2).to_string()); print(by.to_string())
+    return dict(measure=visible_exposure.__doc__.replace("\n    ", " "), split=a.split, steps=a.steps, n=a.n, severity=a.severity, restorer=a.restorer,
+                restorer_sha256=r.manifest.get("sha256"), by_group=by.to_dict("records"), rows=df.round(4).to_dict("records"))
+
+
+PROBES = {"table3-budget": table3_budget, "remod-lr": remod_lr, "chroma": chroma, "chroma-policy": chroma_policy, "luma-policy": luma_policy, "fusion-ceiling": fusion_ceiling, "fidelity": fidelity, "guidance": guidance, "noise-levels": noise_levels, "exposure": exposure, "grain": grain, "retone": retone, "visible-exposure": visible_exposure}
 
 if __name__ == "__main__":
     p = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
@@ -594,7 +623,7 @@ if __name__ == "__main__":
     t0 = time.time()
     res = PROBES[a.probe](a)
     name = a.probe + (f"{'-harvard' if a.dataset == 'harvard' else ''}-{a.split}" if a.probe == "chroma-policy" else
-                      f"-{a.split}" if a.probe in ("luma-policy", "fusion-ceiling", "fidelity", "guidance", "noise-levels", "exposure", "grain", "retone") else "")
+                      f"-{a.split}" if a.probe in ("luma-policy", "fusion-ceiling", "fidelity", "guidance", "noise-levels", "exposure", "grain", "retone", "visible-exposure") else "")
     name += f"-{a.tag}" if a.tag else ""
     (od / f"{name}.json").write_text(json.dumps(res, indent=1) + "\n")
     save_params(od, dict(vars(a), wall_seconds=round(time.time() - t0, 1)), name=f"{name}.params.json")
