@@ -124,8 +124,9 @@ class Fuser:
         steps, method, chroma = self._defaults(steps, method, chroma)
         prepared = [self._conditions(a, b) for a, b in pairs]
         gates = [self.gates(p[0], p[1]) for p in prepared]   # each pair's noise, read once
-        fixes = [self.colour_source(p[1], p[3], g_[1]) for p, g_ in zip(prepared, gates)]   # from the conditions as they are
-        prepared = [(*p[:2], *self.retone_conditions(p[2], p[3], g_), *p[4:]) for p, g_ in zip(prepared, gates)]
+        toned = [self.toned_b(p[3], g_[1]) for p, g_ in zip(prepared, gates)]   # b's tone correction, once, where it is used
+        fixes = [self.colour_source(p[1], p[3], g_[1], tb) for p, g_, tb in zip(prepared, gates, toned)]   # from the conditions as they are
+        prepared = [(*p[:2], *self.retone_conditions(p[2], p[3], g_, tb), *p[4:]) for p, g_, tb in zip(prepared, gates, toned)]
         if len({p[2].shape for p in prepared}) > 1: raise ValueError(f"fuse_many needs pairs of one size, got {sorted({p[0].shape[:2] for p in prepared})}")
         cat = lambda j: torch.cat([p[j] for p in prepared])
         ca, cb = cat(2), cat(3)
@@ -153,20 +154,25 @@ class Fuser:
         if min(out) < 1: raise ValueError(f"window {window} lies outside the {hw[0]}x{hw[1]} image")
         return tuple(out)
 
-    def colour_source(self, b: np.ndarray, cb: torch.Tensor, gate: float | None = None) -> tuple[float, torch.Tensor] | None:
-        "`(weight, Cb/Cr)` for a noisy colour source `b` (condition `cb`): its tone-corrected chroma (cast removed) blurred over `self.colour` px, weighed by `1 - gate` (its cleanliness, `gates`; computed when None); None when off, grey or clean."
+    def toned_b(self, cb: torch.Tensor, gate: float) -> torch.Tensor | None:
+        "The `b` source's condition `cb` through the restorer's tone head (told the task's modality; `cb` itself when `self.tone` did it already) when the colour repair or the retone will use it (`b` reads noisy: `gate` < 1), else None."
+        if gate >= 1 or not (self.colour or "b" in self.retone): return None
+        return cb if self.tone else self.restorer.prepare(cb, TASKS.meta(self.task)["modalities"][1])
+
+    def colour_source(self, b: np.ndarray, cb: torch.Tensor, gate: float | None = None, toned: torch.Tensor | None = None) -> tuple[float, torch.Tensor] | None:
+        "`(weight, Cb/Cr)` for a noisy colour source `b` (condition `cb`; its tone-corrected condition `toned` if already made): its tone-corrected chroma (cast removed) blurred over `self.colour` px, weighed by `1 - gate` (its cleanliness, `gates`; computed when None); None when off, grey or clean."
         if not self.colour or np.asarray(b).ndim != 3: return None
         w = 1.0 - (cleanliness(noise_sigma(b), self.guidance["lo"], self.guidance["hi"]) if gate is None else gate)
         if w <= 0: return None
-        c = cb if self.tone else self.restorer.prepare(cb, TASKS.meta(self.task)["modalities"][1])   # a tone head's whole-image correction
+        c = toned if toned is not None else cb if self.tone else self.restorer.prepare(cb, TASKS.meta(self.task)["modalities"][1])   # a tone head's whole-image correction
         return w, gaussian_blur(c[:, 1:].float(), self.colour)
 
-    def retone_conditions(self, ca: torch.Tensor, cb: torch.Tensor, gates: tuple) -> tuple:
-        "`(ca, cb)`, each source named in `self.retone` moved towards its tone-corrected condition (the restorer's tone head, told the task's modality) by `1 - gate` (how noisy it reads, `gates`); unchanged without a tone head or when `self.tone` corrects every source already."
+    def retone_conditions(self, ca: torch.Tensor, cb: torch.Tensor, gates: tuple, toned_b: torch.Tensor | None = None) -> tuple:
+        "`(ca, cb)`, each source named in `self.retone` moved towards its tone-corrected condition (the restorer's tone head, told the task's modality; `toned_b` for `b` if already made) by `1 - gate` (how noisy it reads, `gates`); unchanged without a tone head or when `self.tone` corrects every source already."
         if self.tone or not self.retone or self.restorer.model.tone is None: return ca, cb
-        mods = TASKS.meta(self.task)["modalities"]
-        return tuple(c if s not in self.retone or g >= 1 else g * c + (1 - g) * self.restorer.prepare(c, m)
-                     for s, c, g, m in zip("ab", (ca, cb), gates, mods))
+        mods, made = TASKS.meta(self.task)["modalities"], (None, toned_b)
+        return tuple(c if s not in self.retone or g >= 1 else g * c + (1 - g) * (t if t is not None else self.restorer.prepare(c, m))
+                     for s, c, g, m, t in zip("ab", (ca, cb), gates, mods, made))
 
     def repair_colour(self, x: torch.Tensor, fix: tuple | None, hw) -> torch.Tensor:
         "`x` (model-space YCbCr, cropped to `hw`) with its Cb/Cr moved towards `fix` = `colour_source(...)` by its weight."
@@ -201,8 +207,9 @@ class Fuser:
         g = torch_generator(seed, self.restorer.device.type)
         x_T = torch.randn(ca.shape, generator=g, device=self.restorer.device)
         gates = self.gates(a, b) if fidelity > 0 or self.colour or self.retone else None   # each source's noise, read once
-        fix = self.colour_source(b, cb, gates and gates[1])   # of the whole image, before any window
-        if gates: ca, cb = self.retone_conditions(ca, cb, gates)
+        tb = gates and self.toned_b(cb, gates[1])   # b's tone correction, once, where the repair or the retone uses it
+        fix = self.colour_source(b, cb, gates and gates[1], tb)   # of the whole image, before any window
+        if gates: ca, cb = self.retone_conditions(ca, cb, gates, tb)
         if window is not None:
             (ca, cb, x_T), hw = (z[..., window[0], window[1]] for z in (ca, cb, x_T)), self._window_hw(window, ca.shape[-2:], hw)
             fix = fix and (fix[0], fix[1][..., window[0], window[1]])

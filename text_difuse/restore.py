@@ -20,8 +20,8 @@ from .weights import resolve, load_checked, names_of, DEFAULT_RESTORER
 # %% auto 0
 __all__ = ['MIN_SIDE', 'MAX_SIDE', 'SEC_PER_MPIX_CALL', 'CHROMA', 'LUMA', 'MODALITY_LUMA', 'DEGRAIN', 'resolve_weights',
            'load_weights', 'check_min_size', 'size_estimate', 'check_max_size', 'tile_starts', 'tile_grid',
-           'TiledDenoiser', 'chroma_diffused', 'chroma_source', 'chroma_matched', 'apply_chroma', 'LumaAnchor',
-           'luma_free', 'luma_anchored', 'luma_for', 'degrain', 'Restorer', 'restore_cmd']
+           'TiledDenoiser', 'chroma_diffused', 'chroma_source', 'chroma_matched', 'apply_chroma', 'shift_luma',
+           'LumaAnchor', 'luma_free', 'luma_anchored', 'luma_for', 'degrain', 'Restorer', 'restore_cmd']
 
 # %% ../nbs/14_restore.ipynb
 def resolve_weights(name_or_path) -> Path:
@@ -150,13 +150,15 @@ def apply_chroma(x: torch.Tensor, src: torch.Tensor, policy: str = "diffused") -
     return torch.cat([x[:, :1], fn(x[:, 1:], src[:, 1:].to(x))], 1)
 
 # %% ../nbs/14_restore.ipynb
+def shift_luma(x: torch.Tensor, target: torch.Tensor) -> torch.Tensor:
+    "`x` (B, 3, H, W, model space) with its Y channel shifted to mean `target` (B, 1, 1, 1) per image; Cb/Cr unchanged (differentiable: training's `--luma anchored` loss uses it too)."
+    y = x[:, :1]
+    return torch.cat([y + (target.to(x) - y.mean((-2, -1), keepdim=True)), x[:, 1:]], 1)
+
 class LumaAnchor:
-    "Sampler hook: shift the x0 estimate's Y channel to mean `target` (B, 1, 1, 1, model space) per image, clip, re-derive the step."
+    "Sampler hook: shift the x0 estimate's Y channel to mean `target` (B, 1, 1, 1, model space) per image (`shift_luma`), clip, re-derive the step."
     def __init__(self, target: torch.Tensor): self.target = target
-    def __call__(self, step):
-        x0 = step.x0_hat.clone()
-        x0[:, :1] += self.target.to(x0) - x0[:, :1].mean((-2, -1), keepdim=True)
-        return step.with_x0(x0.clamp(-1, 1))
+    def __call__(self, step): return step.with_x0(shift_luma(step.x0_hat, self.target).clamp(-1, 1))
 
 LUMA = Registry("luma policy")
 

@@ -18,6 +18,7 @@ from .cli import command, arg, alias, check_input, check_output, legacy_position
 from .schedule import get_schedule, PRED_TYPES, DiffusionSpec, FORMULATIONS
 from .unet import PRESETS, UNetConfig, build_unet, get_config, to_model, n_params, cond_stats, tone_thumb, TONE_THUMB, TONE_MODALITIES, TONE_AUTO
 from .losses import LOSSES
+from .restore import shift_luma
 from .data import PoolImage, SOURCES, DEFAULT_WEIGHTS, load_pool
 
 # %% auto 0
@@ -247,7 +248,7 @@ def train_restore(cfg: TrainConfig, pool: list[PoolImage] | None = None) -> dict
         with torch.autocast(device.type, dtype=torch.bfloat16, enabled=use_bf16):
             pred = model(x_t, t, cond, stats if ucfg.global_context else None)
         pred = pred.float() + cond if spec.anchor == "cond" else pred.float()   # anchored: the network adds a residual
-        if cfg.luma == "anchored": pred = torch.cat([pred[:, :1] - pred[:, :1].mean((-2, -1), keepdim=True) + cond[:, :1].mean((-2, -1), keepdim=True), pred[:, 1:]], 1)
+        if cfg.luma == "anchored": pred = shift_luma(pred, cond[:, :1].mean((-2, -1), keepdim=True))   # as `restore` samples them
         loss = LOSSES[cfg.loss](pred, tgt)
         l_tone = F.mse_loss(cond, clean) if model.tone is not None else loss.new_zeros(())
         if cfg.w_tone and model.tone is not None and not cfg.freeze_tone: loss = loss + cfg.w_tone * l_tone
