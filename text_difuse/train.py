@@ -4,14 +4,14 @@
 
 # %% ../nbs/17_train.ipynb 2
 from __future__ import annotations
-import argparse, copy, json, math, datetime
+import argparse, copy, functools, json, math, datetime
 from dataclasses import dataclass, field, asdict
 from pathlib import Path
 import numpy as np
 import cv2
 import torch
 import torch.nn.functional as F
-from .trainer import step_rng, step_generator, warmup_lr, ema_update, ema_decay_at, hardware, optimizer_step, fit, FitState, check_global_batch, check_run_folder
+from .trainer import step_rng, step_generator, warmup_lr, ema_update, ema_decay_at, hardware, optimizer_step, fit, FitState, check_global_batch, check_run_folder, StepLoader
 from .distributed import setup_distributed, shutdown_distributed, Objective
 from .weights import atomic_save, sha256_file, write_manifest, load_checked, KINDS
 from .cli import command, arg, alias, check_input, check_output, legacy_positional
@@ -139,6 +139,7 @@ class TrainConfig:
     threads: int | None = None
     device: str | None = None
     progress: bool = True
+    workers: int = 0                                # processes drawing batches ahead (trainer.StepLoader; 0: in the training process). The same batches either way
 
     @property
     def spec(self) -> DiffusionSpec: return DiffusionSpec(self.schedule, self.T, self.pred_type, self.anchor)
@@ -223,6 +224,7 @@ def train_restore(cfg: TrainConfig, pool: list[PoolImage] | None = None) -> dict
     sched = get_schedule(cfg.schedule, cfg.T)
     if pool is None: pool = load_pool(cfg.weights, cfg.data_root)
     sampler = PairSampler(pool, cfg.crop, cfg.batch, cfg.weights, cfg.seed, cfg.p_clean, p_auto=1.0 if cfg.tone_auto_only else 0.5, scenes=cfg.classify_views == "scenes")
+    batches = StepLoader(functools.partial(sampler.batch, rank=ctx.rank, world=ctx.world), cfg.workers, stop=cfg.iters)
     use_bf16 = cfg.bf16 and device.type in ("cpu", "cuda")
 
     def save():
@@ -266,7 +268,7 @@ def train_restore(cfg: TrainConfig, pool: list[PoolImage] | None = None) -> dict
     trained = [p for p in model.parameters() if p.requires_grad]
 
     def train_step(step: int) -> dict:
-        clean, deg, stats, thumb, mod, kind, *scene = sampler.batch(step, ctx.rank, ctx.world)
+        clean, deg, stats, thumb, mod, kind, *scene = batches(step)
         g, n, sl = step_generator(cfg.seed, step), clean.shape[0] * ctx.world, ctx.shard(clean.shape[0])   # drawn for the global batch
         t = torch.randint(0, cfg.T, (n,), generator=g)
         if cfg.high_t: t = torch.where(torch.rand(t.shape, generator=g) < cfg.high_t, cfg.T - 1, t)   # high_t 0 draws nothing (older runs resume unchanged)
@@ -334,13 +336,14 @@ _D = lambda f: TrainConfig.__dataclass_fields__[f].default   # one source of def
          arg("--p-clean", type=float, default=_D("p_clean"), help="fraction of samples left clean (identity targets): higher keeps clean inputs closer to unchanged"),
          arg("--luma", default=_D("luma"), choices=["free", "anchored"], help="anchored: the U-Net's clean estimate keeps its condition's mean brightness in the loss (with --freeze-tone: the tone head sets the exposure), and `restore` samples the exported weights so"),
          arg("--high-t", type=float, default=_D("high_t"), help="fraction of samples at the last timestep (pure-noise x_t): trains the restoration of the sampler's first step"),
+         arg("--workers", type=int, default=_D("workers"), help="processes that draw batches ahead (e.g. the CPU cores beside a GPU); the batches are the same as with 0"),
          arg("--export", default=None, help="after training, export the EMA weights to this .pt file"), compute=True)
 def train_restore_cmd(ns):
     if ns.export: check_output(ns.export, "--export", overwrite=True, kind="file", exts={".pt"})
     if ns.init: check_input(ns.init, "--init", "file")
     cfg = TrainConfig(out=ns.out, preset=ns.preset, iters=ns.iters, batch=ns.batch, crop=ns.crop, lr=ns.lr,
                       max_minutes=ns.max_minutes, resume=ns.resume, overwrite=ns.overwrite, init=ns.init, data_root=ns.data_root, seed=ns.seed,
-                      ckpt_every=ns.ckpt_every, log_every=ns.log_every, threads=ns.threads, device=ns.device, bf16=not ns.fp32, p_clean=ns.p_clean, high_t=ns.high_t, luma=ns.luma,
+                      ckpt_every=ns.ckpt_every, log_every=ns.log_every, threads=ns.threads, workers=ns.workers, device=ns.device, bf16=not ns.fp32, p_clean=ns.p_clean, high_t=ns.high_t, luma=ns.luma,
                       pred_type=FORMULATIONS[ns.formulation].pred_type, anchor=FORMULATIONS[ns.formulation].anchor,
                       unet={"global_context": not ns.no_context, "tone_knots": 0 if ns.no_tone else TrainConfig().unet["tone_knots"], "tone_auto": ns.tone_auto,
                             **({"classify_norm": True} if ns.classify_norm else {})}, w_tone=ns.w_tone, w_classify=ns.w_classify, classify_views=ns.classify_views, tone_only=ns.tone_only or ns.tone_auto_only, tone_auto_only=ns.tone_auto_only, freeze_tone=ns.freeze_tone,

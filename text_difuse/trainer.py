@@ -15,7 +15,7 @@ from .weights import stale_temporaries
 
 # %% auto 0
 __all__ = ['step_rng', 'step_generator', 'warmup_lr', 'ema_update', 'hardware', 'optimizer_step', 'ema_decay_at', 'FitState',
-           'fit', 'check_global_batch', 'check_run_folder']
+           'fit', 'check_global_batch', 'check_run_folder', 'StepLoader']
 
 # %% ../nbs/16_trainer.ipynb
 def step_rng(seed: int, k: int, stream: int = 0) -> np.random.Generator:
@@ -137,4 +137,28 @@ def check_run_folder(out: Path, resume: bool, overwrite: bool) -> None:
     if (out / "last.pt").exists() or (out / "log.csv").exists():
         if not (resume or overwrite):
             raise FileExistsError(f"{out} holds a training run (last.pt / log.csv): add --resume to continue it, or --overwrite to start again")
+
+
+# %% ../nbs/16_trainer.ipynb
+class _Steps(torch.utils.data.Dataset):
+    def __init__(self, fn: Callable[[int], tuple], start: int, stop: int): self.fn, self.start, self.stop = fn, start, stop
+    def __len__(self): return max(0, self.stop - self.start)
+    def __getitem__(self, i): return self.fn(self.start + i)
+
+def _quiet_worker(_):
+    import cv2; cv2.setNumThreads(1)   # each worker one thread: the processes are the parallelism
+
+class StepLoader:
+    """`loader(k)` is `batch_fn(k)`: with `workers` 0 computed when asked, else drawn ahead in order by that many processes
+    (a torch `DataLoader` over step indices, restarted when asked for a step out of order, e.g. after a resume)."""
+    def __init__(self, batch_fn: Callable[[int], tuple], workers: int = 0, ahead: int = 4, stop: int = 2**62):
+        self.fn, self.workers, self.ahead, self.stop, self._it, self._next = batch_fn, int(workers), int(ahead), int(stop), None, None
+    def __call__(self, k: int) -> tuple:
+        if self.workers <= 0: return self.fn(k)
+        if self._next != k:
+            self._it = iter(torch.utils.data.DataLoader(_Steps(self.fn, k, self.stop), batch_size=None, shuffle=False, num_workers=self.workers,
+                                                        prefetch_factor=self.ahead, worker_init_fn=_quiet_worker, persistent_workers=False))
+            self._next = k
+        self._next += 1
+        return next(self._it)
 

@@ -5,7 +5,7 @@ points (results/probes/*.json written by tools/probes.py fidelity) are the valid
 results/training/ledger.md and one PNG per run.
 
 Usage:  .venv/bin/python tools/ledger.py [--runs results/training/runs.json]
-runs.json: {"<run>": {"log": "<file>.csv", "threads": 1, "init": "...", "formulation": "...", "note": "...",
+runs.json: {"<run>": {"log": "<file>.csv", "threads": 1, ("gpu": "NVIDIA H200", for a run on a lent GPU), "init": "...", "formulation": "...", "note": "...",
                       "validation": ["results/probes/<probe>.json", ...], "weights": "<path of the exported .pt>"}}
 A run with "kind": "detector" is an ultralytics run: "log" is a copy of its results.csv (one row per epoch; its `time` column
 restarts at each resume), "manifest" the exported weights' manifest (test mAP); it gets a row in the detectors' table and a
@@ -102,7 +102,8 @@ def main(argv=None) -> int:
     a = argparse.ArgumentParser(description=__doc__.split("\n\n")[0]); a.add_argument("--runs", default=str(TRAIN / "runs.json"))
     runs = json.loads(Path(a.parse_args(argv).runs).read_text())
     lines = ["# Training ledger", "", "Made by `tools/ledger.py` from the logs in this folder and `runs.json`. CPU-hours = seconds spent in",
-             "training steps x torch threads (the machine has 2 cores; a 1-thread run shares them with other work).", "",
+             "training steps x torch threads (the machine has 2 cores; a 1-thread run shares them with other work); a run on a lent GPU",
+             "(`\"gpu\"` in runs.json) shows its minutes instead.", "",
              "| run | formulation | init | iterations (start -> end) | new iterations | CPU-hours | last loss (mean of 20 rows) | validation (identity / degraded PSNR, dB) | note |",
              "|---|---|---|---|---|---|---|---|---|"]
     detectors = {n: r for n, r in runs.items() if r.get("kind") == "detector"}
@@ -113,12 +114,13 @@ def main(argv=None) -> int:
         start, end = int(r.get("start", rows[0]["step"] - 10)), int(rows[-1]["step"])
         secs = rows[-1]["wall_s"] - r.get("start_wall_s", rows[0]["wall_s"] - rows[0]["sec_per_it"] * 10)
         cpu_h = secs * r.get("threads", 1) / 3600
+        cost = f"{cpu_h:.2f}" if not r.get("gpu") else f"0 (GPU: {secs / 60:.1f} min on one {r['gpu']})"   # a lent GPU's run: its minutes, not CPU-hours
         last = sum(x["loss"] for x in rows[-20:]) / len(rows[-20:])
         val = validation_points(r.get("validation", []), r.get("weights", ""))
         vtxt = "; ".join(f"{p['iterations']}: {p['identity_psnr']:.1f} / {p['degraded_psnr']:.1f}" for p in val) or "-"
         plot(name, rows, val, TRAIN / f"{name}.png", r.get("phases", ()))
         lines.append(f"| [{name}]({name}.png) | {r.get('formulation', '')} | {r.get('init', '')} | {start} -> {end} | {end - start} | "
-                     f"{cpu_h:.2f} | {last:.4f} | {vtxt} | {r.get('note', '')} |")
+                     f"{cost} | {last:.4f} | {vtxt} | {r.get('note', '')} |")
     if detectors:
         lines += ["", "## Detectors (ultralytics YOLO on MSRS train)", "",
                   "| run | model / input | init | epochs | CPU-hours | best val mAP@0.5 | test mAP@0.5 of the export | note |", "|---|---|---|---|---|---|---|---|"]
