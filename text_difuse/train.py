@@ -172,14 +172,14 @@ def init_from(model: torch.nn.Module, ema: torch.nn.Module, path, ucfg: UNetConf
     formulation than `spec`, the output layer is zeroed, so an anchored network starts exactly at the identity."""
     ck, man = load_checked(path, "restorer")
     theirs, ours = UNetConfig.from_dict(ck["unet"]).to_dict(), ucfg.to_dict()
-    additive = {"global_context", "tone_knots", "tone_auto", "classify_norm"}
+    additive = {"global_context", "tone_knots", "tone_auto", "classify_norm", "tone_noise"}
     grows = lambda k: not theirs[k] or (k == "tone_auto" and theirs[k] == "embed")   # absent in their weights: added, zero output
     if {k: v for k, v in theirs.items() if k not in additive} != {k: v for k, v in ours.items() if k not in additive} or \
             any(not grows(k) and theirs[k] != ours[k] for k in additive):
         raise ValueError(f"--init {path} has a different network ({theirs}) than asked ({ours})")
     sd, own = {k: v.float() for k, v in ck["state_dict"].items()}, model.state_dict()
-    for k, v in sd.items():   # a widened input (classify_norm's 4th channel): the new channel's weights start at zero, so the output is unchanged
-        if k in own and v.ndim == 4 and own[k].shape[1] > v.shape[1] and own[k].shape[0] == v.shape[0]: sd[k] = torch.cat([v, v.new_zeros(v.shape[0], own[k].shape[1] - v.shape[1], *v.shape[2:])], 1)
+    for k, v in sd.items():   # a widened input (classify_norm's 4th channel, tone_noise's last feature): the new inputs' weights start at zero, so the output is unchanged
+        if k in own and v.ndim in (2, 4) and own[k].shape[1] > v.shape[1] and own[k].shape[0] == v.shape[0]: sd[k] = torch.cat([v, v.new_zeros(v.shape[0], own[k].shape[1] - v.shape[1], *v.shape[2:])], 1)
     missing, unexpected = model.load_state_dict(sd, strict=False)
     if unexpected or any(not k.startswith(("encoder.ctx_mlp.", "tone.")) for k in missing):
         raise ValueError(f"--init {path}: weights do not fit: missing {missing[:4]}, unexpected {unexpected[:4]}")
@@ -331,6 +331,7 @@ _D = lambda f: TrainConfig.__dataclass_fields__[f].default   # one source of def
          arg("--w-classify", type=float, default=_D("w_classify"), help="weight of the cross-entropy of a --tone-auto classify head against each image's true modality"),
          arg("--classify-views", default=_D("classify_views"), choices=["crops", "scenes"], help="what that classifier learns from: the crop's view (rotated) or upright whole-scene views"),
          arg("--classify-norm", action="store_true", help="the classifier also sees its thumbnail's luma standardised per image (UNetConfig.classify_norm)"),
+         arg("--tone-noise", action="store_true", help="the tone head also sees the image's noise level, so dark and noisy reads as under-exposed (UNetConfig.tone_noise; added with zero weight to weights without it)"),
          arg("--sources", default=None, help="source weights as JSON, e.g. '{\"bsds500\": 1, \"msrs_ir\": 2}'; sources: " + ", ".join(SOURCES)),
          alias("--weights", "--sources"),
          arg("--p-clean", type=float, default=_D("p_clean"), help="fraction of samples left clean (identity targets): higher keeps clean inputs closer to unchanged"),
@@ -346,7 +347,7 @@ def train_restore_cmd(ns):
                       ckpt_every=ns.ckpt_every, log_every=ns.log_every, threads=ns.threads, workers=ns.workers, device=ns.device, bf16=not ns.fp32, p_clean=ns.p_clean, high_t=ns.high_t, luma=ns.luma,
                       pred_type=FORMULATIONS[ns.formulation].pred_type, anchor=FORMULATIONS[ns.formulation].anchor,
                       unet={"global_context": not ns.no_context, "tone_knots": 0 if ns.no_tone else TrainConfig().unet["tone_knots"], "tone_auto": ns.tone_auto,
-                            **({"classify_norm": True} if ns.classify_norm else {})}, w_tone=ns.w_tone, w_classify=ns.w_classify, classify_views=ns.classify_views, tone_only=ns.tone_only or ns.tone_auto_only, tone_auto_only=ns.tone_auto_only, freeze_tone=ns.freeze_tone,
+                            **({"classify_norm": True} if ns.classify_norm else {}), **({"tone_noise": True} if ns.tone_noise else {})}, w_tone=ns.w_tone, w_classify=ns.w_classify, classify_views=ns.classify_views, tone_only=ns.tone_only or ns.tone_auto_only, tone_auto_only=ns.tone_auto_only, freeze_tone=ns.freeze_tone,
                       weights=json.loads(ns.sources) if ns.sources else dict(DEFAULT_WEIGHTS))
     try: r = train_restore(cfg)
     finally: shutdown_distributed()

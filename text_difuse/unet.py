@@ -15,10 +15,11 @@ from .core import Registry
 from .io import rgb_to_ycbcr, ycbcr_to_rgb, to_model, from_model
 
 # %% auto 0
-__all__ = ['TONE_AUTO', 'PRESETS', 'CONTEXT_QUANTILES', 'TONE_THUMB', 'TONE_MODALITIES', 'UNetConfig', 'get_config',
-           'pad_to_multiple', 'crop_to', 'image_tensor', 'timestep_embedding', 'ResBlock', 'Attention', 'Down', 'Up',
-           'Seq', 'Features', 'fmap', 'map2', 'split_features', 'cond_stats', 'Encoder', 'Decoder', 'CondUNet',
-           'build_unet', 'n_params', 'modality_index', 'tone_thumb', 'tone_apply', 'ModalityClassifier', 'ToneHead']
+__all__ = ['TONE_AUTO', 'PRESETS', 'CONTEXT_QUANTILES', 'NOISE_SCALE', 'TONE_THUMB', 'TONE_MODALITIES', 'UNetConfig',
+           'get_config', 'pad_to_multiple', 'crop_to', 'image_tensor', 'timestep_embedding', 'ResBlock', 'Attention',
+           'Down', 'Up', 'Seq', 'Features', 'fmap', 'map2', 'split_features', 'noise_sigma', 'cond_stats', 'Encoder',
+           'Decoder', 'CondUNet', 'build_unet', 'n_params', 'modality_index', 'tone_thumb', 'tone_apply',
+           'ModalityClassifier', 'ToneHead']
 
 # %% ../nbs/11_unet.ipynb
 TONE_AUTO = ("embed", "classify")   # see UNetConfig.tone_auto
@@ -42,6 +43,7 @@ class UNetConfig:
     tone_knots: int = 0           # > 0: a ToneHead (whole-image Y curve of this many knots + chroma affine) corrects the condition first
     tone_auto: str = "embed"      # how the tone head treats an image whose modality it is not told: 'embed' (a learned 'auto' modality) or
                                   # 'classify' (a classifier of the image mixes the told modalities' corrections)
+    tone_noise: bool = False      # the tone head also sees the image's noise level (`cond_stats`' last entry): dark and noisy reads as under-exposed
     classify_norm: bool = False   # a 'classify' head also sees its thumbnail's luma standardised per image (the scene's layout at any exposure)
     groups: int = 32
 
@@ -55,6 +57,7 @@ class UNetConfig:
             raise ValueError(f"invalid UNetConfig: patch={self.patch}, base={self.base}, mults={self.mults}, num_res_blocks={self.num_res_blocks}")
         if self.tone_knots and self.tone_knots < 2: raise ValueError(f"tone_knots is 0 (no tone head) or >= 2, got {self.tone_knots}")
         if self.tone_auto not in TONE_AUTO: raise ValueError(f"tone_auto is one of {', '.join(TONE_AUTO)}, got {self.tone_auto!r}")
+        if self.tone_noise and not self.tone_knots: raise ValueError("tone_noise is an input of the tone head: it needs tone_knots > 0")
         if self.classify_norm and self.tone_auto != "classify": raise ValueError("classify_norm needs tone_auto='classify'")
         if any(a < 8 for a in self.attn_factors):
             raise ValueError(f"attention only at 1/8 of the input or coarser, got attn_factors={self.attn_factors}")
@@ -184,11 +187,21 @@ def split_features(f: Features, n: int = 2) -> list[Features]:
 # %% ../nbs/11_unet.ipynb
 CONTEXT_QUANTILES = (0.01, 0.1, 0.5, 0.9, 0.99)
 
+NOISE_SCALE = 10.0   # the noise statistic as a tone head sees it: sigma in the network's [-1, 1] units, x 10 (clean ~0.05, noisy ~1)
+
+def noise_sigma(y: torch.Tensor) -> torch.Tensor:
+    "Noise level of images `y` (B, 1, H, W): the median absolute finest diagonal Haar coefficient / 0.6745 (Donoho's robust estimate); (B,)."
+    y = y.float()[..., :y.shape[-2] // 2 * 2, :y.shape[-1] // 2 * 2]
+    if y.shape[-1] == 0 or y.shape[-2] == 0: return y.new_zeros(y.shape[0])
+    hh = (y[..., 0::2, 0::2] - y[..., 0::2, 1::2] - y[..., 1::2, 0::2] + y[..., 1::2, 1::2]) / 2
+    return hh.abs().flatten(1).median(1).values / 0.6745
+
 def cond_stats(cond: torch.Tensor) -> torch.Tensor:
-    "Global statistics of a condition (B, C, H, W): per-channel mean and std, then the `CONTEXT_QUANTILES` of its Y channel; (B, 2C + 5)."
+    """Global statistics of a condition (B, C, H, W): per-channel mean and std, the `CONTEXT_QUANTILES` of its Y channel and,
+    last, the noise level of Y (`noise_sigma`); (B, 2C + 6). The encoder reads the first 2C + 5, a `tone_noise` head all of them."""
     c = cond.float()
     q = torch.quantile(c[:, 0].flatten(1), torch.tensor(CONTEXT_QUANTILES, device=c.device), dim=1).T
-    return torch.cat([c.mean((-2, -1)), c.std((-2, -1)), q], -1)
+    return torch.cat([c.mean((-2, -1)), c.std((-2, -1)), q, noise_sigma(c[:, :1])[:, None]], -1)
 
 
 class Encoder(nn.Module):
@@ -223,10 +236,11 @@ class Encoder(nn.Module):
         if self.stats_mlp is None and self.ctx_mlp is None: return emb
         C = self.cfg.cond_channels
         if stats is None: stats = cond_stats(cond)
-        if stats.shape[-1] != 2 * C + len(CONTEXT_QUANTILES): raise ValueError(f"stats must be (B, {2 * C + len(CONTEXT_QUANTILES)}), got {tuple(stats.shape)}")
+        nq = len(CONTEXT_QUANTILES)
+        if stats.shape[-1] != 2 * C + nq + 1: raise ValueError(f"stats must be (B, {2 * C + nq + 1}) (cond_stats), got {tuple(stats.shape)}")
         stats = stats.to(emb.device, torch.float32).expand(emb.shape[0], -1)
         if self.stats_mlp is not None: emb = emb + self.stats_mlp(stats[:, :2 * C].to(emb.dtype))
-        if self.ctx_mlp is not None: emb = emb + self.ctx_mlp(stats[:, 2 * C:].to(emb.dtype))
+        if self.ctx_mlp is not None: emb = emb + self.ctx_mlp(stats[:, 2 * C:2 * C + nq].to(emb.dtype))
         return emb
 
     def forward(self, x_t: torch.Tensor, cond: torch.Tensor, t: torch.Tensor, stats: torch.Tensor | None = None) -> Features:
@@ -276,7 +290,7 @@ class CondUNet(nn.Module):
         self.cfg = get_config(cfg)
         self.encoder = Encoder(self.cfg)
         self.decoder = Decoder(self.cfg, self.encoder.skip_channels)
-        self.tone = ToneHead(self.cfg.cond_channels, self.cfg.tone_knots, auto=self.cfg.tone_auto, classify_norm=self.cfg.classify_norm) if self.cfg.tone_knots else None   # built last (seeded init kept)
+        self.tone = ToneHead(self.cfg.cond_channels, self.cfg.tone_knots, auto=self.cfg.tone_auto, classify_norm=self.cfg.classify_norm, noise=self.cfg.tone_noise) if self.cfg.tone_knots else None   # built last (seeded init kept)
     @property
     def multiple(self) -> int: return self.cfg.multiple
     def forward(self, x_t, t, cond, stats=None): return self.decoder(self.encoder(x_t, cond, t, stats))
@@ -343,11 +357,11 @@ class ModalityClassifier(nn.Module):
     def forward(self, thumb: torch.Tensor, stats: torch.Tensor) -> torch.Tensor:
         x = thumb.float()
         if self.norm: y = x[:, :1]; x = torch.cat([x, (y - y.mean((-2, -1), keepdim=True)) / (y.std((-2, -1), keepdim=True) + 0.02)], 1)
-        return self.mlp(_pooled(self.net(x), stats))
+        return self.mlp(_pooled(self.net(x), stats[:, :-1]))   # without the noise level
 
 class ToneHead(nn.Module):
     "Whole-image exposure and colour correction decided from a thumbnail and `cond_stats`: a Y curve of `knots` knots and a chroma affine map; the zero-initialised output layer makes it the identity at the start."
-    def __init__(self, cond_channels: int = 3, knots: int = 8, width: int = 32, auto: str = "embed", classify_norm: bool = False):
+    def __init__(self, cond_channels: int = 3, knots: int = 8, width: int = 32, auto: str = "embed", classify_norm: bool = False, noise: bool = False):
         super().__init__()
         self.knots = int(knots)
         if self.knots < 2: raise ValueError(f"a tone curve needs at least 2 knots, got {knots}")
@@ -355,13 +369,14 @@ class ToneHead(nn.Module):
         self.net = _thumb_cnn(cond_channels, w)      # 32 -> 4
         self.modality = nn.Embedding(len(TONE_MODALITIES), 16)   # told (visible / infrared / medical) or 'auto'
         nf = 4 * w + 2 * cond_channels + len(CONTEXT_QUANTILES)
-        self.mlp = nn.Sequential(nn.Linear(nf + 16, 64), nn.SiLU(), _zero(nn.Linear(64, self.knots + 6)))
+        self.noise = bool(noise)   # the noise level enters last (after the modality embedding): weights without it widen with a zero column
+        self.mlp = nn.Sequential(nn.Linear(nf + 16 + self.noise, 64), nn.SiLU(), _zero(nn.Linear(64, self.knots + 6)))
         # 'classify': what an untold image is (visible / infrared / medical) weighs those modalities' corrections; zero output: equal weights
         self.classify = ModalityClassifier(cond_channels, norm=classify_norm) if auto == "classify" else None
 
     def features(self, thumb: torch.Tensor, stats: torch.Tensor) -> torch.Tensor:
         "What the head decides from: pooled thumbnail features and the whole image's `cond_stats`."
-        return _pooled(self.net(thumb.float()), stats)
+        return _pooled(self.net(thumb.float()), stats[:, :-1])
 
     def modality_probs(self, thumb: torch.Tensor, stats: torch.Tensor) -> torch.Tensor:
         "(B, 3) probabilities that images are visible / infrared / medical (a 'classify' head's)."
@@ -371,9 +386,10 @@ class ToneHead(nn.Module):
         "The (B, knots + 6) tone parameters of images with thumbnails `thumb`, statistics `stats` and `modality` (see `modality_index`); the classifier sees `seen` = (thumb, stats) if given (training: upright scene views)."
         f = self.features(thumb, stats)
         idx = modality_index(modality, f.shape[0], f.device)
-        p = self.mlp(torch.cat([f, self.modality(idx)], -1))
+        nz = [stats[:, -1:].float() * NOISE_SCALE] if self.noise else []
+        p = self.mlp(torch.cat([f, self.modality(idx), *nz], -1))
         if self.classify is None or not (idx == 0).any(): return p
-        told = torch.stack([self.mlp(torch.cat([f, self.modality.weight[k].expand(len(f), -1)], -1)) for k in range(1, len(TONE_MODALITIES))], 1)
+        told = torch.stack([self.mlp(torch.cat([f, self.modality.weight[k].expand(len(f), -1), *nz], -1)) for k in range(1, len(TONE_MODALITIES))], 1)
         return torch.where((idx == 0)[:, None], torch.einsum("bk,bkp->bp", self.modality_probs(*(seen or (thumb, stats))), told), p)
 
     def forward(self, cond: torch.Tensor, thumb: torch.Tensor | None = None, stats: torch.Tensor | None = None, modality=None, seen=None) -> torch.Tensor:
