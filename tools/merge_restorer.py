@@ -1,0 +1,66 @@
+"""Restorer weights made of two exports of one network: the U-Net (every tensor outside `tone.`) of `--unet` and the tone head
+(`tone.*`) of `--tone`. A `--tone-only` run never runs the U-Net, so its tone head is the same whatever U-Net it was trained beside:
+merging it with a U-Net fine-tuned behind the frozen tone head at the same time (`--freeze-tone`) gives exactly the weights that
+running the two one after the other would. The networks must agree on everything but the tone head's own switches
+(`tone_noise`), and on the formulation and luma policy. The manifest records both parts (file, sha256, iterations) and counts
+the tone head's new steps on top of the U-Net's iterations.
+
+    .venv/bin/python tools/merge_restorer.py --unet A.pt --tone B.pt -o C.pt
+"""
+from __future__ import annotations
+import argparse, datetime, json, sys
+from pathlib import Path
+
+sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
+from text_difuse.weights import load_checked, atomic_save, write_manifest  # noqa: E402
+from text_difuse.unet import UNetConfig  # noqa: E402
+
+TONE_SWITCHES = {"tone_noise"}   # the tone head's own inputs: may differ between the parts (the --tone part's are kept)
+
+
+def _start_iterations(man: dict) -> int:
+    "Iterations of the weights a run started from (its manifest's training.init), 0 if unknown."
+    init = (man.get("training") or {}).get("init")
+    if not init: return 0
+    p = Path(init).with_suffix(".json")
+    return int(json.loads(p.read_text()).get("iterations", 0)) if p.exists() else 0
+
+
+def merge(unet_path, tone_path, out_path) -> dict:
+    a, ma = load_checked(unet_path, "restorer")
+    b, mb = load_checked(tone_path, "restorer")
+    ca, cb = UNetConfig.from_dict(a["unet"]).to_dict(), UNetConfig.from_dict(b["unet"]).to_dict()
+    if not cb.get("tone_knots"): raise ValueError(f"{tone_path} has no tone head")
+    diff = {k for k in ca if ca[k] != cb[k]} - TONE_SWITCHES
+    if diff: raise ValueError(f"the two weights are different networks (differ in {sorted(diff)})")
+    for k in ("schedule", "T", "pred_type", "anchor", "luma"):
+        if a.get(k) != b.get(k): raise ValueError(f"the two weights differ in {k}: {a.get(k)!r} against {b.get(k)!r}")
+    sa, sb = a["state_dict"], b["state_dict"]
+    missing = sorted(k for k in sb if not k.startswith("tone.") and k not in sa)
+    if missing: raise ValueError(f"{unet_path} lacks U-Net tensors {missing[:4]}")
+    sd = {k: (sb[k] if k.startswith("tone.") else sa[k]) for k in sb}
+    atomic_save(dict({k: v for k, v in b.items() if k != "state_dict"}, state_dict=sd), out_path)
+    tone_steps = int(mb["iterations"]) - _start_iterations(mb)
+    m = {k: v for k, v in ma.items() if k not in ("file", "sha256", "bytes")}
+    m.update(unet=cb, shapes={k: list(v.shape) for k, v in sd.items()}, iterations=int(ma["iterations"]) + max(0, tone_steps),
+             n_params=int(sum(v.numel() for v in sd.values() if v.is_floating_point())),
+             parts=dict(unet=dict(file=str(unet_path), sha256=ma["sha256"], iterations=ma["iterations"]),
+                        tone=dict(file=str(tone_path), sha256=mb["sha256"], iterations=mb["iterations"], new_steps=tone_steps,
+                                  training=mb.get("training"))),
+             exported=datetime.datetime.now().isoformat(timespec="seconds"))
+    return write_manifest(out_path, m)
+
+
+def main(argv=None) -> int:
+    p = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    p.add_argument("--unet", required=True, help="weights whose U-Net is kept")
+    p.add_argument("--tone", required=True, help="weights whose tone head is kept")
+    p.add_argument("-o", "--out", required=True)
+    ns = p.parse_args(argv)
+    m = merge(ns.unet, ns.tone, ns.out)
+    print(f"wrote {ns.out}: {m['iterations']} iterations (U-Net {m['parts']['unet']['iterations']}, tone head +{m['parts']['tone']['new_steps']}), sha256 {m['sha256'][:12]}")
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
