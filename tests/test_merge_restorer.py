@@ -34,5 +34,9 @@ def test_merge(tmp_path):
     assert m["unet"]["tone_noise"] and m["iterations"] == 5 + 3 and m["parts"]["tone"]["new_steps"] == 3 and m["luma"] == "anchored"
     r = Restorer.from_pretrained(tmp_path / "merged.pt")
     assert r.model.tone.noise and r.luma == "anchored"
+    mc = merge(tmp_path / "unet.pt", tmp_path / "tone.pt", tmp_path / "merged_c.pt", classifier_path=tmp_path / "base.pt")   # the classifier of a third
+    sdc = torch.load(tmp_path / "merged_c.pt")["state_dict"]
+    assert all(torch.equal(sdc[k], sd["base" if k.startswith("tone.classify.") else "merged"][k]) for k in sdc) and mc["parts"]["classifier"]["iterations"] == 2
+    assert any(not torch.equal(sd["merged"][k], sd["base"][k]) for k in sdc if k.startswith("tone.classify."))   # it did move in the tone-only run
     run("other", unet={**base.unet, "global_context": False}, init=None)
     with pytest.raises(ValueError, match="different networks"): merge(tmp_path / "other.pt", tmp_path / "tone.pt", tmp_path / "x.pt")

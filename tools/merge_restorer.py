@@ -2,10 +2,12 @@
 (`tone.*`) of `--tone`. A `--tone-only` run never runs the U-Net, so its tone head is the same whatever U-Net it was trained beside:
 merging it with a U-Net fine-tuned behind the frozen tone head at the same time (`--freeze-tone`) gives exactly the weights that
 running the two one after the other would. The networks must agree on everything but the tone head's own switches
-(`tone_noise`), and on the formulation and luma policy. The manifest records both parts (file, sha256, iterations) and counts
-the tone head's new steps on top of the U-Net's iterations.
+(`tone_noise`), and on the formulation and luma policy. The manifest records the parts (file, sha256, iterations) and counts
+the tone head's new steps on top of the U-Net's iterations. `--classifier D.pt` also takes the tone head's modality classifier
+(`tone.classify.*`, what `--modality auto` asks) from D: e.g. the one trained on cross-entropy alone, when a later tone-only run
+moved it while it learned the told corrections (the classifier never sees the noise level, so any such export fits).
 
-    .venv/bin/python tools/merge_restorer.py --unet A.pt --tone B.pt -o C.pt
+    .venv/bin/python tools/merge_restorer.py --unet A.pt --tone B.pt [--classifier D.pt] -o C.pt
 """
 from __future__ import annotations
 import argparse, datetime, json, sys
@@ -26,7 +28,7 @@ def _start_iterations(man: dict) -> int:
     return int(json.loads(p.read_text()).get("iterations", 0)) if p.exists() else 0
 
 
-def merge(unet_path, tone_path, out_path) -> dict:
+def merge(unet_path, tone_path, out_path, classifier_path=None) -> dict:
     a, ma = load_checked(unet_path, "restorer")
     b, mb = load_checked(tone_path, "restorer")
     ca, cb = UNetConfig.from_dict(a["unet"]).to_dict(), UNetConfig.from_dict(b["unet"]).to_dict()
@@ -39,6 +41,14 @@ def merge(unet_path, tone_path, out_path) -> dict:
     missing = sorted(k for k in sb if not k.startswith("tone.") and k not in sa)
     if missing: raise ValueError(f"{unet_path} lacks U-Net tensors {missing[:4]}")
     sd = {k: (sb[k] if k.startswith("tone.") else sa[k]) for k in sb}
+    parts = {}
+    if classifier_path is not None:
+        c, mc = load_checked(classifier_path, "restorer")
+        cls = {k: v for k, v in c["state_dict"].items() if k.startswith("tone.classify.")}
+        if not cls or {k for k in sd if k.startswith("tone.classify.")} != set(cls) or any(sd[k].shape != v.shape for k, v in cls.items()):
+            raise ValueError(f"{classifier_path} has no modality classifier of the same shape")
+        sd.update(cls)
+        parts["classifier"] = dict(file=str(classifier_path), sha256=mc["sha256"], iterations=mc["iterations"])
     atomic_save(dict({k: v for k, v in b.items() if k != "state_dict"}, state_dict=sd), out_path)
     tone_steps = int(mb["iterations"]) - _start_iterations(mb)
     m = {k: v for k, v in ma.items() if k not in ("file", "sha256", "bytes")}
@@ -46,7 +56,7 @@ def merge(unet_path, tone_path, out_path) -> dict:
              n_params=int(sum(v.numel() for v in sd.values() if v.is_floating_point())),
              parts=dict(unet=dict(file=str(unet_path), sha256=ma["sha256"], iterations=ma["iterations"]),
                         tone=dict(file=str(tone_path), sha256=mb["sha256"], iterations=mb["iterations"], new_steps=tone_steps,
-                                  training=mb.get("training"))),
+                                  training=mb.get("training")), **parts),
              exported=datetime.datetime.now().isoformat(timespec="seconds"))
     return write_manifest(out_path, m)
 
@@ -55,9 +65,10 @@ def main(argv=None) -> int:
     p = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     p.add_argument("--unet", required=True, help="weights whose U-Net is kept")
     p.add_argument("--tone", required=True, help="weights whose tone head is kept")
+    p.add_argument("--classifier", default=None, help="weights whose tone-head modality classifier is kept (default: the --tone part's)")
     p.add_argument("-o", "--out", required=True)
     ns = p.parse_args(argv)
-    m = merge(ns.unet, ns.tone, ns.out)
+    m = merge(ns.unet, ns.tone, ns.out, ns.classifier)
     print(f"wrote {ns.out}: {m['iterations']} iterations (U-Net {m['parts']['unet']['iterations']}, tone head +{m['parts']['tone']['new_steps']}), sha256 {m['sha256'][:12]}")
     return 0
 
