@@ -145,8 +145,12 @@ class _Steps(torch.utils.data.Dataset):
     def __len__(self): return max(0, self.stop - self.start)
     def __getitem__(self, i): return self.fn(self.start + i)
 
-def _quiet_worker(_):
-    import cv2; cv2.setNumThreads(1)   # each worker one thread: the processes are the parallelism
+def _start_workers(loader) -> object:
+    "`iter(loader)` with OpenCV set to one thread while its workers fork: they inherit that (the processes are the parallelism), and none is forked with, or told to reset, a live OpenCV thread pool (which hangs it)."
+    import cv2
+    n = cv2.getNumThreads(); cv2.setNumThreads(1)
+    try: return iter(loader)
+    finally: cv2.setNumThreads(n)
 
 class StepLoader:
     """`loader(k)` is `batch_fn(k)`: with `workers` 0 computed when asked, else drawn ahead in order by that many processes
@@ -156,8 +160,8 @@ class StepLoader:
     def __call__(self, k: int) -> tuple:
         if self.workers <= 0: return self.fn(k)
         if self._next != k:
-            self._it = iter(torch.utils.data.DataLoader(_Steps(self.fn, k, self.stop), batch_size=None, shuffle=False, num_workers=self.workers,
-                                                        prefetch_factor=self.ahead, worker_init_fn=_quiet_worker, persistent_workers=False))
+            self._it = _start_workers(torch.utils.data.DataLoader(_Steps(self.fn, k, self.stop), batch_size=None, shuffle=False, num_workers=self.workers,
+                                                                  prefetch_factor=self.ahead, persistent_workers=False))
             self._next = k
         self._next += 1
         return next(self._it)
