@@ -6,7 +6,7 @@ never copied. Writes OUT/PACK.json: what was kept and how (cite it in the manife
     .venv/bin/python tools/pack_data.py --out .gpu/data --quality 92 --harvard-every 3 --bsds 100
 """
 from __future__ import annotations
-import argparse, json, shutil, sys
+import argparse, json, os, shutil, sys
 from pathlib import Path
 from PIL import Image
 
@@ -46,7 +46,8 @@ def main(argv=None) -> int:
     for split in ("train", "val", "test"): (out / "bsds500" / split).mkdir(parents=True, exist_ok=True)   # the pool reads all three
     for f in bs: shutil.copy2(f, out / "bsds500" / "train" / f.name)
     size = sum(f.stat().st_size for f in out.rglob("*") if f.is_file())
-    info = dict(source=str(src), msrs_train_pairs=len(names), msrs_jpeg_quality=ns.quality, harvard_pairs=len(kept),
+    info = dict(source=os.path.relpath(src, Path(__file__).resolve().parents[1]),   # relative to the repository: results name no machine folders
+                msrs_train_pairs=len(names), msrs_jpeg_quality=ns.quality, harvard_pairs=len(kept),
                 harvard_every=ns.harvard_every, bsds500_train=len(bs), bytes=size)
     (out / "PACK.json").write_text(json.dumps(info, indent=1))
     print(json.dumps(info))
