@@ -190,7 +190,8 @@ CONTEXT_QUANTILES = (0.01, 0.1, 0.5, 0.9, 0.99)
 NOISE_SCALE = 10.0   # the noise statistic as a tone head sees it: sigma in the network's [-1, 1] units, x 10 (clean ~0.05, noisy ~1)
 
 def noise_sigma(y: torch.Tensor) -> torch.Tensor:
-    "Noise level of images `y` (B, 1, H, W): the median absolute finest diagonal Haar coefficient / 0.6745 (Donoho's robust estimate); (B,)."
+    """Noise level of images `y` (B, 1, H, W), (B,): median |finest diagonal Haar coefficient| / 0.6745 (Donoho). The batched,
+    on-device counterpart of skimage's `estimate_sigma` (db2, numpy), which `baselines.noise_sigma` and `guide.noise_sigma` call."""
     y = y.float()[..., :y.shape[-2] // 2 * 2, :y.shape[-1] // 2 * 2]
     if y.shape[-1] == 0 or y.shape[-2] == 0: return y.new_zeros(y.shape[0])
     hh = (y[..., 0::2, 0::2] - y[..., 0::2, 1::2] - y[..., 1::2, 0::2] + y[..., 1::2, 1::2]) / 2

@@ -20,12 +20,12 @@ from text_difuse.unet import UNetConfig  # noqa: E402
 TONE_SWITCHES = {"tone_noise"}   # the tone head's own inputs: may differ between the parts (the --tone part's are kept)
 
 
-def _start_iterations(man: dict) -> int:
-    "Iterations of the weights a run started from (its manifest's training.init), 0 if unknown."
+def _start_iterations(man: dict) -> int | None:
+    "Iterations of the weights a run started from (its manifest's training.init; 0 for a run from scratch), None if that manifest is gone."
     init = (man.get("training") or {}).get("init")
     if not init: return 0
     p = Path(init).with_suffix(".json")
-    return int(json.loads(p.read_text()).get("iterations", 0)) if p.exists() else 0
+    return int(json.loads(p.read_text()).get("iterations", 0)) if p.exists() else None
 
 
 def merge(unet_path, tone_path, out_path, classifier_path=None) -> dict:
@@ -50,9 +50,10 @@ def merge(unet_path, tone_path, out_path, classifier_path=None) -> dict:
         sd.update(cls)
         parts["classifier"] = dict(file=str(classifier_path), sha256=mc["sha256"], iterations=mc["iterations"])
     atomic_save(dict({k: v for k, v in b.items() if k != "state_dict"}, state_dict=sd), out_path)
-    tone_steps = int(mb["iterations"]) - _start_iterations(mb)
+    start = _start_iterations(mb)
+    tone_steps = None if start is None else int(mb["iterations"]) - start   # unknown: not counted rather than guessed
     m = {k: v for k, v in ma.items() if k not in ("file", "sha256", "bytes")}
-    m.update(unet=cb, shapes={k: list(v.shape) for k, v in sd.items()}, iterations=int(ma["iterations"]) + max(0, tone_steps),
+    m.update(unet=cb, shapes={k: list(v.shape) for k, v in sd.items()}, iterations=int(ma["iterations"]) + max(0, tone_steps or 0),
              n_params=int(sum(v.numel() for v in sd.values() if v.is_floating_point())),
              parts=dict(unet=dict(file=str(unet_path), sha256=ma["sha256"], iterations=ma["iterations"]),
                         tone=dict(file=str(tone_path), sha256=mb["sha256"], iterations=mb["iterations"], new_steps=tone_steps,
@@ -69,7 +70,7 @@ def main(argv=None) -> int:
     p.add_argument("-o", "--out", required=True)
     ns = p.parse_args(argv)
     m = merge(ns.unet, ns.tone, ns.out, ns.classifier)
-    print(f"wrote {ns.out}: {m['iterations']} iterations (U-Net {m['parts']['unet']['iterations']}, tone head +{m['parts']['tone']['new_steps']}), sha256 {m['sha256'][:12]}")
+    print(f"wrote {ns.out}: {m['iterations']} iterations (U-Net {m['parts']['unet']['iterations']}, tone head +{m['parts']['tone']['new_steps'] or '?'} steps), sha256 {m['sha256'][:12]}")
     return 0
 
 

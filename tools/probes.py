@@ -582,7 +582,39 @@ def visible_exposure(a):
                 restorer_sha256=r.manifest.get("sha256"), by_group=by.to_dict("records"), rows=df.round(4).to_dict("records"))
 
 
-PROBES = {"table3-budget": table3_budget, "remod-lr": remod_lr, "chroma": chroma, "chroma-policy": chroma_policy, "luma-policy": luma_policy, "fusion-ceiling": fusion_ceiling, "fidelity": fidelity, "guidance": guidance, "noise-levels": noise_levels, "exposure": exposure, "grain": grain, "retone": retone, "visible-exposure": visible_exposure}
+def noise_stat(a):
+    """The tone head's noise statistic (`unet.noise_sigma` of Y in the network's [-1, 1] units, the last entry of `cond_stats`)
+    on --n day and --n night MSRS visible images of --split: the clean full image, the clean image as training shows it
+    (4 `PairSampler`-style views each: a 128-384 px square resized to 128-192 px), and the full image degraded by the
+    visible protocol at --severity. Medians and 10 / 90 % quantiles per group."""
+    import cv2, torch
+    from text_difuse.data import load_dataset
+    from text_difuse.degrade import degrade_protocol
+    from text_difuse.repro import evenly
+    from text_difuse.unet import to_model, noise_sigma
+    ms = load_dataset("msrs", split=a.split, root=a.root)
+    f = lambda x: x.astype(np.float32) / (255.0 if x.dtype == np.uint8 else 1.0)
+    sig = lambda im: float(noise_sigma(torch.from_numpy(np.ascontiguousarray(to_model(im)[..., 0]))[None, None])[0])
+    rng, rows = np.random.default_rng(0), []
+    for g in ("day", "night"):
+        for j, i in enumerate(evenly([k for k, gg in enumerate(ms.groups) if gg == g], a.n)):
+            img = f(ms[i]["b"]); h, w = img.shape[:2]
+            rows.append(dict(group=g, kind="clean, full image", sigma=sig(img)))
+            rows.append(dict(group=g, kind=f"protocol {a.severity}, full image", sigma=sig(degrade_protocol(img, "visible", a.severity, seed=8000 + j))))
+            for _ in range(4):
+                v = int(min(h, w, round(128 * rng.uniform(1, 3)))); r = max(128, int(round(128 * rng.uniform(1, 1.5))))
+                y, x = rng.integers(0, h - v + 1), rng.integers(0, w - v + 1)
+                view = cv2.resize(img[y:y + v, x:x + v], (r, r), interpolation=cv2.INTER_AREA if r < v else cv2.INTER_CUBIC)
+                rows.append(dict(group=g, kind="clean, training views", sigma=sig(view)))
+    import pandas as pd
+    df = pd.DataFrame(rows)
+    q = df.groupby(["group", "kind"], sort=False)["sigma"].quantile([0.1, 0.5, 0.9]).unstack().round(4).reset_index()
+    q.columns = [str(c) for c in q.columns]
+    print(q.to_string())
+    return dict(measure=noise_stat.__doc__.replace("\n    ", " "), split=a.split, n=a.n, severity=a.severity, quantiles=q.to_dict("records"))
+
+
+PROBES = {"table3-budget": table3_budget, "remod-lr": remod_lr, "chroma": chroma, "chroma-policy": chroma_policy, "luma-policy": luma_policy, "fusion-ceiling": fusion_ceiling, "fidelity": fidelity, "guidance": guidance, "noise-levels": noise_levels, "exposure": exposure, "grain": grain, "retone": retone, "visible-exposure": visible_exposure, "noise-stat": noise_stat}
 
 if __name__ == "__main__":
     p = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
