@@ -38,9 +38,13 @@ def test_merge(tmp_path):
     sdc = torch.load(tmp_path / "merged_c.pt")["state_dict"]
     assert all(torch.equal(sdc[k], sd["base" if k.startswith("tone.classify.") else "merged"][k]) for k in sdc) and mc["parts"]["classifier"]["iterations"] == 2
     assert any(not torch.equal(sd["merged"][k], sd["base"][k]) for k in sdc if k.startswith("tone.classify."))   # it did move in the tone-only run
-    (tmp_path / "base.json").rename(tmp_path / "gone.json")   # the tone part's start is unknown: its steps are not counted
+    (tmp_path / "base.json").write_text(json.dumps({**json.loads((tmp_path / "base.json").read_text()), "iterations": 99}))   # the start replaced since
+    assert merge(tmp_path / "unet.pt", tmp_path / "tone.pt", tmp_path / "merged_r.pt")["parts"]["tone"]["new_steps"] == 3   # counted from the tone run's own record
+    mt = json.loads((tmp_path / "tone.json").read_text()); mt["training"].pop("init_iterations")
+    (tmp_path / "tone.json").write_text(json.dumps(mt))   # an older manifest: the tone part's start is unknown, its steps are not counted
     mg = merge(tmp_path / "unet.pt", tmp_path / "tone.pt", tmp_path / "merged_g.pt")
-    (tmp_path / "gone.json").rename(tmp_path / "base.json")
     assert mg["parts"]["tone"]["new_steps"] is None and mg["iterations"] == 5
+    ms = merge(tmp_path / "unet.pt", tmp_path / "tone.pt", tmp_path / "merged_s.pt", tone_start=2)   # or told
+    assert ms["parts"]["tone"]["new_steps"] == 3 and ms["parts"]["tone"]["start_given"] == 2 and ms["iterations"] == 8
     run("other", unet={**base.unet, "global_context": False}, init=None)
     with pytest.raises(ValueError, match="different networks"): merge(tmp_path / "other.pt", tmp_path / "tone.pt", tmp_path / "x.pt")

@@ -215,10 +215,12 @@ def train_restore(cfg: TrainConfig, pool: list[PoolImage] | None = None) -> dict
         check_global_batch(ck, cfg.batch, ctx.world)
         model.load_state_dict(ck["model"]); ema.load_state_dict(ck["ema"]); opt.load_state_dict(ck["opt"])
         step, wall, recent = ck["step"], ck["wall_s"], ck.get("loss", float("nan"))
+        init_step = ck.get("init_step")
     else:
         if log_path.exists() and ctx.main: log_path.unlink()
         if cfg.init:   # a fresh machine with only the shipped fp16 weights: continue from them (optimizer restarts)
             step, wall = init_from(model, ema, cfg.init, ucfg, spec)
+        init_step = step   # where this run began: its init's iterations, kept (that file may be replaced later)
 
     st = FitState(step, wall, recent)
     sched = get_schedule(cfg.schedule, cfg.T)
@@ -229,7 +231,7 @@ def train_restore(cfg: TrainConfig, pool: list[PoolImage] | None = None) -> dict
 
     def save():
         atomic_save(dict(model=model.state_dict(), ema=ema.state_dict(), opt=opt.state_dict(), step=st.step, wall_s=st.wall,
-                         loss=st.loss, unet=ucfg.to_dict(), **spec.to_dict(), global_batch=cfg.batch * ctx.world, world=ctx.world,
+                         loss=st.loss, init_step=init_step, unet=ucfg.to_dict(), **spec.to_dict(), global_batch=cfg.batch * ctx.world, world=ctx.world,
                          train=asdict(cfg), hardware=hardware(), n_pool=len(pool),
                          saved=datetime.datetime.now().isoformat(timespec="seconds")), ckpt_path)
 
@@ -300,7 +302,8 @@ def export_weights(ckpt, out_path, dtype=torch.float16) -> dict:
                     final_loss=None if ck.get("loss") is None or math.isnan(ck["loss"]) else round(float(ck["loss"]), 6),
                     data=dict(sources=tr.get("weights"), crop=tr.get("crop"), batch=tr.get("batch"), p_clean=tr.get("p_clean"),
                               n_images=ck.get("n_pool"), degradations="text_difuse.degrade.random_for_modality"),
-                    training={k: tr.get(k) for k in ("lr", "warmup", "ema_decay", "grad_clip", "loss", "seed", "bf16", "preset", "init", "unet", "freeze_tone", "high_t", "luma")},
+                    training={**{k: tr.get(k) for k in ("lr", "warmup", "ema_decay", "grad_clip", "loss", "seed", "bf16", "preset", "init", "unet", "freeze_tone", "high_t", "luma")},
+                              "init_iterations": ck.get("init_step")},   # the iterations the run began at (None: older checkpoints)
                     hardware=ck.get("hardware"), exported=datetime.datetime.now().isoformat(timespec="seconds"))
     return write_manifest(out_path, manifest)
 

@@ -21,14 +21,15 @@ TONE_SWITCHES = {"tone_noise"}   # the tone head's own inputs: may differ betwee
 
 
 def _start_iterations(man: dict) -> int | None:
-    "Iterations of the weights a run started from (its manifest's training.init; 0 for a run from scratch), None if that manifest is gone."
-    init = (man.get("training") or {}).get("init")
-    if not init: return 0
-    p = Path(init).with_suffix(".json")
-    return int(json.loads(p.read_text()).get("iterations", 0)) if p.exists() else None
+    "Iterations the run began at: recorded by its manifest (`training.init_iterations`; 0 for a run from scratch), None for older manifests."
+    tr = man.get("training") or {}
+    if not tr.get("init"): return 0
+    # not looked up from the init file: it may have been replaced since (the shipped default was, and its new count gave 2,308 steps for 12,602)
+    return tr.get("init_iterations")
 
 
-def merge(unet_path, tone_path, out_path, classifier_path=None) -> dict:
+def merge(unet_path, tone_path, out_path, classifier_path=None, tone_start: int | None = None) -> dict:
+    "`tone_start`: the iterations the tone part's run began at, for a manifest older than `training.init_iterations` (recorded as given)."
     a, ma = load_checked(unet_path, "restorer")
     b, mb = load_checked(tone_path, "restorer")
     ca, cb = UNetConfig.from_dict(a["unet"]).to_dict(), UNetConfig.from_dict(b["unet"]).to_dict()
@@ -50,13 +51,13 @@ def merge(unet_path, tone_path, out_path, classifier_path=None) -> dict:
         sd.update(cls)
         parts["classifier"] = dict(file=str(classifier_path), sha256=mc["sha256"], iterations=mc["iterations"])
     atomic_save(dict({k: v for k, v in b.items() if k != "state_dict"}, state_dict=sd), out_path)
-    start = _start_iterations(mb)
+    start = _start_iterations(mb) if tone_start is None else int(tone_start)
     tone_steps = None if start is None else int(mb["iterations"]) - start   # unknown: not counted rather than guessed
     m = {k: v for k, v in ma.items() if k not in ("file", "sha256", "bytes")}
     m.update(unet=cb, shapes={k: list(v.shape) for k, v in sd.items()}, iterations=int(ma["iterations"]) + max(0, tone_steps or 0),
              n_params=int(sum(v.numel() for v in sd.values() if v.is_floating_point())),
              parts=dict(unet=dict(file=str(unet_path), sha256=ma["sha256"], iterations=ma["iterations"]),
-                        tone=dict(file=str(tone_path), sha256=mb["sha256"], iterations=mb["iterations"], new_steps=tone_steps,
+                        tone=dict(file=str(tone_path), sha256=mb["sha256"], iterations=mb["iterations"], new_steps=tone_steps, **({} if tone_start is None else {"start_given": int(tone_start)}),
                                   training=mb.get("training")), **parts),
              exported=datetime.datetime.now().isoformat(timespec="seconds"))
     return write_manifest(out_path, m)
@@ -67,9 +68,10 @@ def main(argv=None) -> int:
     p.add_argument("--unet", required=True, help="weights whose U-Net is kept")
     p.add_argument("--tone", required=True, help="weights whose tone head is kept")
     p.add_argument("--classifier", default=None, help="weights whose tone-head modality classifier is kept (default: the --tone part's)")
+    p.add_argument("--tone-start", type=int, default=None, help="iterations the --tone part's run began at (manifests that predate training.init_iterations)")
     p.add_argument("-o", "--out", required=True)
     ns = p.parse_args(argv)
-    m = merge(ns.unet, ns.tone, ns.out, ns.classifier)
+    m = merge(ns.unet, ns.tone, ns.out, ns.classifier, ns.tone_start)
     print(f"wrote {ns.out}: {m['iterations']} iterations (U-Net {m['parts']['unet']['iterations']}, tone head +{m['parts']['tone']['new_steps'] or '?'} steps), sha256 {m['sha256'][:12]}")
     return 0
 
