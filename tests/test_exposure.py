@@ -86,8 +86,9 @@ def test_default_restorer_leaves_clean_images_nearly_unchanged(data_root):
             scores.append(psnr(out, clean))
             if clean.ndim == 3: shift.append(255 * (rgb_to_ycbcr(out) - rgb_to_ycbcr(clean)).mean((0, 1))[1:])
     print(f"clean crops: {np.mean(scores):.2f} dB, mean Cb / Cr shift {np.round(np.mean(shift, 0), 2)}")   # what the comment quotes (pytest -s)
-    # the issue's 35 dB on the whole split: the default since this commit (the noise-aware tone head of run tone_noise over
-    # the U-Net of unet_gpu_lossless, 75,465 it) gives 35.76 dB, shift [0.14 -0.46]; the one before it (73,157 it, the old tone
-    # head) 34.76 dB, shift [0.05 0.02], and fails here (its 36.81 on the former 4-pair sample, where the new one's Cb moved +1.56)
+    # the issue's 35 dB on the whole split: the default (its U-Net continued behind the noise-aware tone head, run
+    # unet_noise_tone, 93,401 it) gives 36.97 dB, shift [0.02 -0.35]; that head over the U-Net before it (85,759 it) 35.76,
+    # [0.14 -0.46]; the old tone head (73,157 it) 34.76, [0.05 0.02], and fails here (its 36.81 on the former 4-pair sample,
+    # where the 85,759-it weights moved Cb by +1.56)
     assert np.mean(scores) >= 35.0, f"clean images come back at {np.mean(scores):.2f} dB on average ({np.round(scores, 1)})"
     assert np.abs(np.mean(shift, 0)).max() < 1, f"clean colour images' mean Cb / Cr moved by {np.round(np.mean(shift, 0), 2)}"
