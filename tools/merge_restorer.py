@@ -10,7 +10,7 @@ moved it while it learned the told corrections (the classifier never sees the no
     .venv/bin/python tools/merge_restorer.py --unet A.pt --tone B.pt [--classifier D.pt] -o C.pt
 """
 from __future__ import annotations
-import argparse, datetime, json, sys
+import argparse, datetime, sys
 from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
