@@ -196,7 +196,7 @@ FORMULATIONS = Registry("formulation")
 FORMULATIONS.register("paper", doc="the paper's: v-prediction of the absolute clean image from noise",
                       sampler="mean", steps=25)(DiffusionSpec())
 FORMULATIONS.register("anchored", doc="input-anchored: the network predicts the x0 residual over its condition; zero-initialised head = identity",
-                      sampler="ddim", steps=1, fuse_steps=1, fuse_fidelity=1.0, fuse_gain=1.3)(DiffusionSpec(pred_type="x0", anchor="cond"))   # restore: with the tone head 1 step beats 2 and 3 on train (results/probes/fidelity-train-*-steps*.json); fuse: results/fusion vs fusion_steps2
+                      sampler="ddim", steps=1, fuse_steps=1, fuse_fidelity=1.0, fuse_gain=dict(ivif=1.25, medical=1.1))(DiffusionSpec(pred_type="x0", anchor="cond"))   # restore: with the tone head 1 step beats 2 and 3 on train (results/probes/fidelity-train-*-steps*.json); fuse: results/fusion vs fusion_steps2; detail gain per fusion task: results/probes/guidance-train-{msrs-grid2,medical-grid3}.json
 
 def formulation_meta(spec: DiffusionSpec) -> dict:
     "The defaults of the registered formulation with `spec`'s parametrisation and anchor (the paper's for an unregistered one)."
@@ -209,7 +209,11 @@ def sampling_of(spec: DiffusionSpec, use: str = "restore") -> tuple[str, int]:
     m = formulation_meta(spec)
     return m["sampler"], (m.get("fuse_steps", m["steps"]) if use == "fuse" else m["steps"])
 
-def guidance_of(spec: DiffusionSpec) -> tuple[float, float | None]:
-    "The default `(fidelity, detail gain)` of fusion's source-detail guidance for `spec`'s formulation: `(0.0, None)` (off) unless it sets them."
+def guidance_of(spec: DiffusionSpec, task: str | None = None) -> tuple[float, float | dict | None]:
+    "The default `(fidelity, detail gain)` of fusion's source-detail guidance for `spec`'s formulation: `(0.0, None)` (off) unless it sets them; the gain of fusion `task` where the formulation sets one per task (all of them, a dict, when `task` is None)."
     m = formulation_meta(spec)
-    return float(m.get("fuse_fidelity", 0.0)), m.get("fuse_gain")
+    gain = m.get("fuse_gain")
+    if task is not None and isinstance(gain, dict):
+        if task not in gain: raise KeyError(f"the formulation sets a detail gain for tasks {sorted(gain)}, not {task!r}")
+        gain = gain[task]
+    return float(m.get("fuse_fidelity", 0.0)), gain

@@ -56,12 +56,12 @@ def probe_pairs(a) -> list:
     "`(set, task, name, a, b)`: MSRS pairs (--n, half day, half night, evenly spaced; task 'ivif') then Harvard pairs (--n over CT / PET / SPECT-MRI; task e.g. 'CT-MRI') of --split."
     from text_difuse.data import load_dataset
     from text_difuse.repro import evenly
-    out = []
+    out, sets = [], a.sets.split(",")
     ds = load_dataset("msrs", split=a.split, root=a.root)
     day, night = [[i for i, g in enumerate(ds.groups) if g == k] for k in ("day", "night")]
-    for i in evenly(day, a.n - a.n // 2) + evenly(night, a.n // 2):
+    for i in (evenly(day, a.n - a.n // 2) + evenly(night, a.n // 2)) * ("msrs" in sets):
         d = ds[i]; out.append(("MSRS", "ivif", ds.names[i], d["a"], d["b"]))
-    for k, task in enumerate(("CT-MRI", "PET-MRI", "SPECT-MRI")):
+    for k, task in enumerate(("CT-MRI", "PET-MRI", "SPECT-MRI") * ("harvard" in sets)):
         hd = load_dataset("harvard", split=a.split, root=a.root, task=task)
         for i in evenly(list(range(len(hd))), a.n // 3 + (k < a.n % 3)):
             d = hd[i]; out.append(("Harvard", task, hd.names[i], d["a"], d["b"]))
@@ -382,19 +382,25 @@ def guidance(a):
     r0 = Restorer.from_pretrained(a.restorer)
     fusers = {t: Fuser.from_pretrained(t, restorer=r0) for t in ("ivif", "medical")}
     win = lambda w: None if w in ("", "none", "None") else float(w)
-    grid = [(0.0, None, None, None)] * a.unguided + [(1.0, float(s), float(g), win(w)) for s in a.sigmas.split(",") for g in a.gains.split(",")
-                                                      for w in a.windows.split(",")]
+    lohis = [None] if not a.lohis else [tuple(float(v) for v in q.split(":")) for q in a.lohis.split(",")]
+    grid = [(0.0, None, None, None, None)] * a.unguided + [(1.0, float(s), float(g), win(w), lh) for s in a.sigmas.split(",") for g in a.gains.split(",")
+                                                            for w in a.windows.split(",") for lh in lohis]
+    defaults = {t: dict(f.guidance) for t, f in fusers.items()}
     rows, gates = [], []
     for j, (st, task, name, x, y) in enumerate(probe_pairs(a)):
         fu = fusers["ivif" if st == "MSRS" else "medical"]
-        for m in FUSERS.names(): rows.append(dict(set=st, name=name, config=m, **fusion_metrics(x, y, fuse_pair(x, y, m))))
-        for f, sg, gn, wn in grid:
-            if f: fu.guidance.update(sigma=sg, gain=gn, window=wn)
-            out = fu.fuse(x, y, steps=a.steps, seed=j, tile=a.tile or None, fidelity=f)
-            cfg = "ours" if not f else f"ours sigma={sg:g} gain={gn:g}" + (f" window={wn:g}" if wn else "")
-            rows.append(dict(set=st, name=name, config=cfg, **fusion_metrics(x, y, out)))
         dx, dy = (degrade_protocol(x, "infrared", a.severity, 4000 + j), degrade_protocol(y, "visible", a.severity, 5000 + j)) if st == "MSRS" else \
                  (degrade_protocol(x, "medical", a.severity, 4000 + j), degrade_protocol(y, "medical", a.severity, 5000 + j))
+        for m in FUSERS.names(): rows.append(dict(set=st, name=name, config=m, **fusion_metrics(x, y, fuse_pair(x, y, m))))
+        for f, sg, gn, wn, lh in grid:
+            fu.guidance = dict(defaults[fu.task])
+            if f: fu.guidance.update(sigma=sg, gain=gn, window=wn, **(dict(lo=lh[0], hi=lh[1]) if lh else {}))
+            cfg = "ours" if not f else f"ours sigma={sg:g} gain={gn:g}" + (f" window={wn:g}" if wn else "") + (f" lo={lh[0]:g} hi={lh[1]:g}" if lh else "")
+            out = fu.fuse(x, y, steps=a.steps, seed=j, tile=a.tile or None, fidelity=f)
+            rows.append(dict(set=st, name=name, config=cfg, **fusion_metrics(x, y, out)))
+            if a.score_degraded:   # the same config on the protocol-degraded sources, scored against the clean ones
+                rows.append(dict(set=st + " degraded", name=name, config=cfg, **fusion_metrics(x, y, fu.fuse(dx, dy, steps=a.steps, seed=j, tile=a.tile or None, fidelity=f))))
+        fu.guidance = dict(defaults[fu.task])
         gates.append(dict(set=st, name=name, clean=fu.gates(x, y), degraded=fu.gates(dx, dy)))
         print(st, name, {q["config"]: round(q["VIF"], 3) for q in rows if q["name"] == name and q["set"] == st and q["config"].startswith("ours")}, gates[-1], flush=True)
     import pandas as pd
@@ -403,7 +409,7 @@ def guidance(a):
     mean = df.groupby(["set", "config"], sort=False)[metrics].mean()
     score = []
     for (st, cfg), v in mean.iterrows():
-        if not cfg.startswith("ours"): continue
+        if not cfg.startswith("ours") or st.endswith(" degraded"): continue
         best = mean.loc[st].drop([c for c in mean.loc[st].index if c.startswith("ours")]).max()
         score.append(dict(set=st, config=cfg, beats_all_baselines=int((v > best).sum()), **v.round(4).to_dict()))
     score = pd.DataFrame(score)
@@ -416,7 +422,8 @@ def guidance(a):
                         "of the degraded (--severity protocols) sources",
                 split=a.split, steps=a.steps, n_pairs=a.n, tile=a.tile, unguided=a.unguided, restorer_sha256=r0.manifest.get("sha256"),
                 fcm_sha256={t: f.manifest.get("sha256") for t, f in fusers.items()}, lo_hi=[fusers["ivif"].guidance["lo"], fusers["ivif"].guidance["hi"]],
-                selected=pick, totals=total.to_dict("records"), rows=score.to_dict("records"),
+                selected=pick, totals=total.to_dict("records"), rows=score.to_dict("records"), lohis=a.lohis, restorer=a.restorer,
+                degraded=mean.loc[[i for i in mean.index if i[0].endswith(" degraded")]].round(4).reset_index().to_dict("records") if a.score_degraded else None,
                 baselines=mean.drop([i for i in mean.index if i[1].startswith("ours")]).round(4).reset_index().to_dict("records"), gates=gates)
 
 
@@ -639,6 +646,9 @@ if __name__ == "__main__":
     p.add_argument("--sigmas", default="8,16,32", help="guidance: detail-band scales (px) to try")
     p.add_argument("--gains", default="1,1.3,1.6", help="guidance: detail gains to try")
     p.add_argument("--windows", default="none", help="guidance: detail-energy windows (px) to try; none: the detail-band scale")
+    p.add_argument("--sets", default="msrs,harvard", help="luma-policy / fusion-ceiling / fidelity / guidance: which of MSRS and Harvard to draw pairs from")
+    p.add_argument("--lohis", default="", help="guidance: cleanliness gate bounds lo:hi to try, comma-separated (default: the fuser's)")
+    p.add_argument("--score-degraded", action="store_true", help="guidance: also fuse each pair's protocol-degraded sources (--severity) with every config, scored against the clean ones")
     p.add_argument("--tile", type=int, default=0, help="guidance: fusion tile size (0: whole image)")
     p.add_argument("--colours", default="1,2,4", help="chroma-policy: Fuser colour-repair blurs (px) to score after the task's policy")
     p.add_argument("--degraded", action="store_true", help="fusion-ceiling: degrade the sources first (the fusion benchmark's protocols at --severity); metrics still against the clean sources")
