@@ -4,7 +4,7 @@
 
 # %% ../nbs/17_train.ipynb 2
 from __future__ import annotations
-import argparse, copy, functools, json, math, datetime
+import argparse, copy, dataclasses, functools, json, math, datetime
 from dataclasses import dataclass, field, asdict
 from pathlib import Path
 import numpy as np
@@ -22,8 +22,8 @@ from .restore import shift_luma
 from .data import PoolImage, SOURCES, DEFAULT_WEIGHTS, load_pool
 
 # %% auto 0
-__all__ = ['LOG_FIELDS', 'WEIGHTS_FORMAT', 'PairSampler', 'TrainConfig', 'lr_at', 'init_from', 'train_restore', 'export_weights',
-           'train_restore_cmd', 'export_restore_cmd']
+__all__ = ['LOG_FIELDS', 'ADOPTED', 'WEIGHTS_FORMAT', 'PairSampler', 'TrainConfig', 'lr_at', 'adopt_switches', 'init_from',
+           'train_restore', 'export_weights', 'train_restore_cmd', 'export_restore_cmd']
 
 # %% ../nbs/17_train.ipynb
 def _whole_view(ycc: np.ndarray) -> tuple:
@@ -166,6 +166,17 @@ def lr_at(cfg: TrainConfig, k: int) -> float:
 LOG_FIELDS = ["step", "loss", "tone", "lr", "sec_per_it", "wall_s"]
 
 # %% ../nbs/17_train.ipynb
+ADOPTED = {"classify_norm": lambda c: c.tone_auto == "classify", "tone_noise": lambda c: bool(c.tone_knots)}   # UNetConfig switches that only add
+# inputs (with zero weights) and have no flag to turn them off, each with what the network must have to take it
+
+def adopt_switches(ucfg: UNetConfig, theirs: dict | UNetConfig) -> UNetConfig:
+    "`ucfg` with the `ADOPTED` input switches that the network config `theirs` (of the weights a run starts from or resumes) has on."
+    theirs = theirs if isinstance(theirs, UNetConfig) else UNetConfig.from_dict(theirs)
+    on = {k: True for k, fits in ADOPTED.items() if getattr(theirs, k) and not getattr(ucfg, k) and fits(ucfg)}
+    return dataclasses.replace(ucfg, **on) if on else ucfg
+
+
+# %% ../nbs/17_train.ipynb
 def init_from(model: torch.nn.Module, ema: torch.nn.Module, path, ucfg: UNetConfig, spec: DiffusionSpec) -> tuple[int, float]:
     """Load exported weights `path` into `model` and `ema`; returns their (iterations, seconds). Branches the weights lack
     but `ucfg` adds (`global_context`, `tone_knots`, a `tone_auto` classifier) keep their zero-initialised outputs; when the weights were trained under another
@@ -198,7 +209,11 @@ def train_restore(cfg: TrainConfig, pool: list[PoolImage] | None = None) -> dict
     ckpt_path, log_path = out / "last.pt", out / "log.csv"
     ctx = setup_distributed(cfg.device)   # rank 0 of 1 without torchrun; cfg.batch is per process, the global batch batch * world
     device = ctx.device
+    resuming = cfg.resume and ckpt_path.exists()
+    ck = torch.load(ckpt_path, map_location=device, weights_only=False) if resuming else None
     ucfg = get_config(cfg.preset, **cfg.unet)
+    if resuming or cfg.init:   # the input switches the run's weights have on come with them (a plain --init or --resume continues them)
+        ucfg = adopt_switches(ucfg, ck["unet"] if resuming else load_checked(cfg.init, "restorer")[0]["unet"])
     if cfg.crop % ucfg.multiple: raise ValueError(f"--crop must be a multiple of the {cfg.preset} network's {ucfg.multiple} pixels, got {cfg.crop}")
     if ctx.main: check_run_folder(out, cfg.resume, cfg.overwrite)
     ctx.barrier()
@@ -208,8 +223,7 @@ def train_restore(cfg: TrainConfig, pool: list[PoolImage] | None = None) -> dict
     ema = copy.deepcopy(model).eval().requires_grad_(False)
     opt = torch.optim.AdamW(model.parameters(), lr=cfg.lr, weight_decay=cfg.weight_decay)
     step, wall, recent = 0, 0.0, float("nan")
-    if cfg.resume and ckpt_path.exists():
-        ck = torch.load(ckpt_path, map_location=device, weights_only=False)
+    if resuming:
         if UNetConfig.from_dict(ck["unet"]) != ucfg:
             raise ValueError(f"checkpoint {ckpt_path} has a different network ({ck['unet']}) than asked ({ucfg.to_dict()}); use another --out or resume=False")
         check_global_batch(ck, cfg.batch, ctx.world)

@@ -15,11 +15,10 @@ mkdir -p "$OUT"; T0=$(date +%s)
 { date -u; nproc; nvidia-smi --query-gpu=name,memory.total,driver_version --format=csv,noheader 2>&1; df -h /dev/shm 2>&1 | tail -1
   $PY -c "import torch, numpy, cv2; print('torch', torch.__version__, 'cuda', torch.cuda.is_available(), 'numpy', numpy.__version__, 'cv2', cv2.__version__)"
   cat "$DATA/PACK.json"; } 2>&1 | tee "$OUT/machine.txt"
-# the network's own switches follow the init weights (a noise-aware tone head: --tone-noise)
-NET=$($PY -c "import json, sys; print('--tone-noise' if json.load(open(sys.argv[1]))['unet'].get('tone_noise') else '')" "${INIT%.pt}.json")
+# the network's input switches (a noise-aware tone head: --tone-noise) come with the init weights (train.adopt_switches)
 train() { $PY -c "import sys, text_difuse.cli as c; c.COMMAND_MODULES[:] = ['text_difuse.train']; sys.exit(c.main())" train-restore \
   -o "$OUT/run" --freeze-tone --luma anchored --high-t 1 --classify-norm --batch "$BATCH" --lr "$LR" --iters 100000000 \
-  --ckpt-every 500 --log-every 50 --data-root "$DATA" --export "$OUT/restore_gpu.pt" $NET "$@" 2>>"$OUT/progress.txt"; }
+  --ckpt-every 500 --log-every 50 --data-root "$DATA" --export "$OUT/restore_gpu.pt" "$@" 2>>"$OUT/progress.txt"; }
 train --init "$INIT" --workers "$WORKERS" --max-minutes "$MIN"; rc=$?
 if [ $rc -ne 0 ] && [ $rc -ne 130 ]; then   # e.g. worker processes refused (shared memory): resume in one process with the time left
   left=$(awk -v m="$MIN" -v s="$(( $(date +%s) - T0 ))" 'BEGIN { l = m - s / 60 - 0.5; print (l > 0.5 ? l : 0.5) }')
