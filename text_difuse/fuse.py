@@ -67,7 +67,7 @@ class Fuser:
         self.restorer, self.task, self.manifest, self.chroma = restorer, task, manifest or {}, chroma
         unknown = set(guidance or {}) - set(GUIDANCE)
         if unknown: raise ValueError(f"unknown guidance settings {sorted(unknown)}; known: {', '.join(GUIDANCE)}")
-        gain = restorer.fuse_gain.get(task) if isinstance(restorer.fuse_gain, dict) else restorer.fuse_gain   # the formulation's, per task where it sets them
+        gain = restorer.fuse_gain(task)   # the formulation's, for this task
         gain = {"gain": gain} if gain else {}
         fidelity = restorer.fuse_fidelity if fidelity is None else fidelity
         self.fidelity, self.guidance = _check_fidelity(fidelity), {**GUIDANCE, **gain, **(guidance or {})}

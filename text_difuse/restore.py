@@ -205,7 +205,11 @@ class Restorer:
         LUMA[luma]
         self.method, self.steps = sampling_of(spec)   # the formulation's defaults
         self.fuse_steps = sampling_of(spec, "fuse")[1]   # and its step count for fusion
-        self.fuse_fidelity, self.fuse_gain = guidance_of(spec)   # and fusion's source-detail guidance
+        self.fuse_fidelity = guidance_of(spec)[0]   # and fusion's source-detail guidance (its detail gain: `fuse_gain`)
+
+    def fuse_gain(self, task: str) -> float | None:
+        "The detail gain of fusion `task`'s source-detail guidance in this network's formulation (`schedule.guidance_of`); None where it sets none."
+        return guidance_of(DiffusionSpec(pred_type=self.pred_type, anchor=self.anchor), task)[1]
 
     @classmethod
     def from_pretrained(cls, name_or_path=DEFAULT_RESTORER, device=None, bf16: bool = True) -> "Restorer":

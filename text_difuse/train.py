@@ -177,11 +177,12 @@ def adopt_switches(ucfg: UNetConfig, theirs: dict | UNetConfig) -> UNetConfig:
 
 
 # %% ../nbs/17_train.ipynb
-def init_from(model: torch.nn.Module, ema: torch.nn.Module, path, ucfg: UNetConfig, spec: DiffusionSpec) -> tuple[int, float]:
+def init_from(model: torch.nn.Module, ema: torch.nn.Module, path, ucfg: UNetConfig, spec: DiffusionSpec, loaded: tuple | None = None) -> tuple[int, float]:
     """Load exported weights `path` into `model` and `ema`; returns their (iterations, seconds). Branches the weights lack
     but `ucfg` adds (`global_context`, `tone_knots`, a `tone_auto` classifier) keep their zero-initialised outputs; when the weights were trained under another
-    formulation than `spec`, the output layer is zeroed, so an anchored network starts exactly at the identity."""
-    ck, man = load_checked(path, "restorer")
+    formulation than `spec`, the output layer is zeroed, so an anchored network starts exactly at the identity. `loaded`: `path`'s
+    `load_checked` result, when the caller has it already."""
+    ck, man = loaded or load_checked(path, "restorer")
     theirs, ours = UNetConfig.from_dict(ck["unet"]).to_dict(), ucfg.to_dict()
     additive = {"global_context", "tone_knots", "tone_auto", "classify_norm", "tone_noise"}
     grows = lambda k: not theirs[k] or (k == "tone_auto" and theirs[k] == "embed")   # absent in their weights: added, zero output
@@ -211,9 +212,10 @@ def train_restore(cfg: TrainConfig, pool: list[PoolImage] | None = None) -> dict
     device = ctx.device
     resuming = cfg.resume and ckpt_path.exists()
     ck = torch.load(ckpt_path, map_location=device, weights_only=False) if resuming else None
+    init = load_checked(cfg.init, "restorer") if cfg.init and not resuming else None   # read once: its network, then its weights
     ucfg = get_config(cfg.preset, **cfg.unet)
-    if resuming or cfg.init:   # the input switches the run's weights have on come with them (a plain --init or --resume continues them)
-        ucfg = adopt_switches(ucfg, ck["unet"] if resuming else load_checked(cfg.init, "restorer")[0]["unet"])
+    if ck or init:   # the input switches the run's weights have on come with them (a plain --init or --resume continues them)
+        ucfg = adopt_switches(ucfg, (ck or init[0])["unet"])
     if cfg.crop % ucfg.multiple: raise ValueError(f"--crop must be a multiple of the {cfg.preset} network's {ucfg.multiple} pixels, got {cfg.crop}")
     if ctx.main: check_run_folder(out, cfg.resume, cfg.overwrite)
     ctx.barrier()
@@ -233,7 +235,7 @@ def train_restore(cfg: TrainConfig, pool: list[PoolImage] | None = None) -> dict
     else:
         if log_path.exists() and ctx.main: log_path.unlink()
         if cfg.init:   # a fresh machine with only the shipped fp16 weights: continue from them (optimizer restarts)
-            step, wall = init_from(model, ema, cfg.init, ucfg, spec)
+            step, wall = init_from(model, ema, cfg.init, ucfg, spec, init)
         init_step = step   # where this run began: its init's iterations, kept (that file may be replaced later)
 
     st = FitState(step, wall, recent)
